@@ -1,0 +1,81 @@
+package dev.defilakehouse.common.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Everything a job run is parameterised by: env, lakehouse root, interval, free-form options
+ * ({@code --option k=v}) and the run id stamped on every row it writes.
+ */
+public record RunConfig(Env env, String lakehouseRoot, Interval interval, Map<String, String> options, String runId) {
+
+  public RunConfig {
+    options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
+  }
+
+  public String option(String key, String defaultValue) {
+    return options.getOrDefault(key, defaultValue);
+  }
+
+  public int intOption(String key, int defaultValue) {
+    String v = options.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      return Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--option " + key + "=" + v + " is not a whole number");
+    }
+  }
+
+  public long longOption(String key, long defaultValue) {
+    String v = options.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--option " + key + "=" + v + " is not a whole number");
+    }
+  }
+
+  public double doubleOption(String key, double defaultValue) {
+    String v = options.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    try {
+      return Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--option " + key + "=" + v + " is not a number");
+    }
+  }
+
+  public boolean booleanOption(String key, boolean defaultValue) {
+    String v = options.get(key);
+    if (v == null) {
+      return defaultValue;
+    }
+    return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "yes", "1" -> true;
+      case "false", "no", "0" -> false;
+      default -> throw new IllegalArgumentException("--option " + key + "=" + v + " is not true or false");
+    };
+  }
+
+  public RunConfig withInterval(Interval other) {
+    return new RunConfig(env, lakehouseRoot, other, options, runId);
+  }
+
+  /** For the start-of-job log line: options whose name looks secret are masked. */
+  public String describe() {
+    Map<String, String> shown = new TreeMap<>();
+    options.forEach((k, v) -> shown.put(k, Secrets.looksSecret(k) ? "***" : v));
+    return "env=" + env.id() + " root=" + lakehouseRoot + " interval=" + interval + " run_id=" + runId
+        + " options=" + shown;
+  }
+}

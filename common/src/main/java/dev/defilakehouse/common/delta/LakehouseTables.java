@@ -1,0 +1,171 @@
+package dev.defilakehouse.common.delta;
+
+import dev.defilakehouse.common.catalog.TableCatalog;
+import dev.defilakehouse.common.catalog.TableSpec;
+import dev.defilakehouse.common.config.Env;
+import io.delta.tables.DeltaTable;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads and idempotent writes of catalog tables at {@code <root>/<layer>/<table>}. Each write is a
+ * single Delta commit, so a killed job leaves the table at its old or its new version; each
+ * commit records the run id in the commit's userMetadata. Tables are created with the catalog's
+ * partitioning and Athena-safe properties and registered by name on first write.
+ */
+public final class LakehouseTables {
+  /** Delta properties every table gets: readable by Athena engine v3 and plain Delta 4.0. */
+  public static final Map<String, String> TABLE_PROPERTIES = Map.of(
+      "delta.enableDeletionVectors", "false",
+      "delta.minReaderVersion", "1",
+      "delta.minWriterVersion", "2");
+
+  private final SparkSession spark;
+  private final Env env;
+  private final String root;
+  private final String runId;
+  private final TableCatalog catalog;
+
+  public LakehouseTables(SparkSession spark, Env env, String root, String runId, TableCatalog catalog) {
+    this.spark = spark;
+    this.env = env;
+    this.root = root;
+    this.runId = runId;
+    this.catalog = catalog;
+  }
+
+  public TableCatalog catalog() {
+    return catalog;
+  }
+
+  public String location(TableSpec table) {
+    return table.location(root);
+  }
+
+  public boolean exists(TableSpec table) {
+    return DeltaTable.isDeltaTable(spark, location(table));
+  }
+
+  /** The table's rows; fails with a message naming the job to run when it was never written. */
+  public Dataset<Row> read(TableSpec table) {
+    if (!exists(table)) {
+      throw new IllegalStateException("table " + table.qualifiedName(env) + " does not exist yet at "
+          + location(table) + ": run the job that writes it first");
+    }
+    return spark.read().format("delta").load(location(table));
+  }
+
+  /** Like {@link #read} but an empty result of {@code schema} when the table does not exist yet. */
+  public Dataset<Row> readOrEmpty(TableSpec table, StructType schema) {
+    return exists(table) ? read(table) : spark.createDataFrame(List.of(), schema);
+  }
+
+  /**
+   * Replaces exactly the rows matching {@code predicate} with {@code rows} in one commit (Delta
+   * replaceWhere; every written row must match the predicate). Returns the version written.
+   */
+  public long replaceWhere(TableSpec table, Dataset<Row> rows, String predicate) {
+    ensureTable(table, rows.schema());
+    withCommitMetadata("replaceWhere " + predicate, () -> rows.write().format("delta").mode("overwrite")
+        .option("replaceWhere", predicate)
+        .option("userMetadata", commitMetadata("replaceWhere " + predicate))
+        .save(location(table)));
+    return latestVersion(table);
+  }
+
+  /** Replaces the whole table in one commit. */
+  public long overwrite(TableSpec table, Dataset<Row> rows) {
+    ensureTable(table, rows.schema());
+    rows.write().format("delta").mode("overwrite")
+        .option("userMetadata", commitMetadata("overwrite"))
+        .save(location(table));
+    return latestVersion(table);
+  }
+
+  /** MERGE on the table's keys: matching rows are updated, new rows inserted. */
+  public long upsert(TableSpec table, Dataset<Row> rows) {
+    ensureTable(table, rows.schema());
+    withCommitMetadata("upsert", () -> DeltaTable.forPath(spark, location(table)).as("t")
+        .merge(rows.as("s"), keyCondition(table))
+        .whenMatched().updateAll()
+        .whenNotMatched().insertAll()
+        .execute());
+    return latestVersion(table);
+  }
+
+  /** MERGE on the table's keys inserting only rows whose key is absent. */
+  public long insertIfAbsent(TableSpec table, Dataset<Row> rows) {
+    ensureTable(table, rows.schema());
+    withCommitMetadata("insertIfAbsent", () -> DeltaTable.forPath(spark, location(table)).as("t")
+        .merge(rows.as("s"), keyCondition(table))
+        .whenNotMatched().insertAll()
+        .execute());
+    return latestVersion(table);
+  }
+
+  public long latestVersion(TableSpec table) {
+    return DeltaTable.forPath(spark, location(table)).history(1).select("version").head().getLong(0);
+  }
+
+  /**
+   * Creates the table with the catalog's partitioning and properties if it is missing, and
+   * registers it as {@code db_<layer>_<env>.<table>} if the metastore lacks it.
+   */
+  public void ensureTable(TableSpec table, StructType schema) {
+    String database = table.database(env);
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + database);
+    String location = location(table).replace("'", "\\'");
+    if (!exists(table)) {
+      String partitioned = table.isPartitioned()
+          ? " PARTITIONED BY (" + String.join(", ", table.partitionBy()) + ")" : "";
+      String properties = TABLE_PROPERTIES.entrySet().stream()
+          .map(e -> "'" + e.getKey() + "' = '" + e.getValue() + "'")
+          .sorted().collect(Collectors.joining(", "));
+      spark.sql("CREATE TABLE IF NOT EXISTS " + table.qualifiedName(env) + " (" + ddl(schema, table) + ") USING delta"
+          + partitioned + " LOCATION '" + location + "' TBLPROPERTIES (" + properties + ")");
+    }
+    if (!spark.catalog().tableExists(table.qualifiedName(env))) {
+      spark.sql("CREATE TABLE IF NOT EXISTS " + table.qualifiedName(env) + " USING delta LOCATION '" + location + "'");
+    }
+  }
+
+  /** Column DDL with NOT NULL on the table's key columns. */
+  private static String ddl(StructType schema, TableSpec table) {
+    StringBuilder sb = new StringBuilder();
+    for (StructField f : schema.fields()) {
+      if (sb.length() > 0) {
+        sb.append(", ");
+      }
+      sb.append('`').append(f.name()).append("` ").append(f.dataType().sql());
+      if (table.keys().contains(f.name()) && !table.layer().equals("raw")) {
+        sb.append(" NOT NULL");
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String keyCondition(TableSpec table) {
+    return table.keys().stream().map(k -> "t.`" + k + "` <=> s.`" + k + "`").collect(Collectors.joining(" AND "));
+  }
+
+  private String commitMetadata(String operation) {
+    return "{\"run_id\":\"" + runId + "\",\"operation\":\"" + operation.replace("\"", "'") + "\"}";
+  }
+
+  /** SQL/merge commits take their userMetadata from the session, so set it around the call. */
+  private void withCommitMetadata(String operation, Runnable write) {
+    String key = "spark.databricks.delta.commitInfo.userMetadata";
+    spark.conf().set(key, commitMetadata(operation));
+    try {
+      write.run();
+    } finally {
+      spark.conf().unset(key);
+    }
+  }
+}

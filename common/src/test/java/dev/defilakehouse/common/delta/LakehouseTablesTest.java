@@ -1,0 +1,55 @@
+package dev.defilakehouse.common.delta;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.defilakehouse.common.catalog.TableCatalog;
+import dev.defilakehouse.common.catalog.TableSpec;
+import dev.defilakehouse.common.config.Env;
+import dev.defilakehouse.common.testing.SparkTestSession;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LakehouseTablesTest {
+  private final SparkSession spark = SparkTestSession.get();
+  private final TableSpec blocks = TableCatalog.get().table("stage.transpose_ethereum_daily_blocks");
+  private final TableSpec prices = TableCatalog.get().table("analytics.token_prices_daily");
+
+  private Dataset<Row> prices(String... rows) {
+    return spark.sql("SELECT protocol, CAST(snapshot_date AS DATE) snapshot_date, token_address, price_usd FROM VALUES "
+        + String.join(",", rows) + " AS t(protocol, snapshot_date, token_address, price_usd)");
+  }
+
+  @Test
+  void replaceWhereTwiceLeavesTheSameRowsAndOtherPartitionsAlone(@TempDir Path root) {
+    LakehouseTables tables = new LakehouseTables(spark, Env.LOCAL, root.toString(), "run-1", TableCatalog.get());
+    tables.replaceWhere(prices, prices("('aave_v2','2024-01-01','0xa',1.0D)"), "snapshot_date = '2024-01-01'");
+    String day2 = "snapshot_date = '2024-01-02'";
+    tables.replaceWhere(prices, prices("('aave_v2','2024-01-02','0xa',2.0D)", "('aave_v2','2024-01-02','0xb',3.0D)"), day2);
+    tables.replaceWhere(prices, prices("('aave_v2','2024-01-02','0xa',2.0D)", "('aave_v2','2024-01-02','0xb',3.0D)"), day2);
+    Dataset<Row> all = tables.read(prices).orderBy("snapshot_date", "token_address");
+    assertEquals(3, all.count());
+    assertEquals(List.of("0xa", "0xa", "0xb"), all.select("token_address").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    assertEquals(3, tables.latestVersion(prices));
+    assertTrue(spark.catalog().tableExists("db_analytics_local.token_prices_daily"));
+    String props = spark.sql("SHOW TBLPROPERTIES delta.`" + tables.location(prices) + "`").collectAsList().toString();
+    assertTrue(props.contains("delta.enableDeletionVectors,false"), props);
+  }
+
+  @Test
+  void upsertIsIdempotentOnTheCatalogKeys(@TempDir Path root) {
+    LakehouseTables tables = new LakehouseTables(spark, Env.LOCAL, root.toString(), "run-2", TableCatalog.get());
+    Dataset<Row> rows = spark.sql("SELECT CAST('2024-01-01' AS DATE) block_date, 100L block_number UNION ALL "
+        + "SELECT CAST('2024-01-02' AS DATE), 200L");
+    assertFalse(tables.exists(blocks));
+    tables.upsert(blocks, rows);
+    tables.upsert(blocks, rows);
+    assertEquals(2, tables.read(blocks).count());
+  }
+}

@@ -1,0 +1,34 @@
+package dev.defilakehouse.jobs;
+
+import dev.defilakehouse.common.config.RunConfig;
+import dev.defilakehouse.common.config.Secrets;
+import dev.defilakehouse.common.job.JobContext;
+import dev.defilakehouse.common.job.JobReport;
+import dev.defilakehouse.common.job.LakehouseJob;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs one registered job in a given session: logs its resolved config, runs it, logs the summary. */
+public final class JobRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
+  private final JobRegistry registry;
+
+  public JobRunner(JobRegistry registry) {
+    this.registry = registry;
+  }
+
+  public JobReport run(String jobName, RunConfig config, SparkSession spark, Secrets secrets) throws Exception {
+    LakehouseJob job = registry.get(jobName);
+    if (job == null) {
+      throw new IllegalArgumentException("unknown job '" + jobName + "'");
+    }
+    JobContext context = JobContext.create(jobName, config, spark, secrets);
+    LOG.info("START job={} {}", jobName, secrets.mask(config.describe()));
+    long started = System.currentTimeMillis();
+    job.run(context);
+    LOG.info(context.report().summaryLine(System.currentTimeMillis() - started));
+    return context.report();
+  }
+}

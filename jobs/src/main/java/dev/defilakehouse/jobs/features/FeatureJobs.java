@@ -1,0 +1,12 @@
+package dev.defilakehouse.jobs.features;
+
+import dev.defilakehouse.common.job.LakehouseJob;
+import java.util.Map;
+
+/** Registers the features jobs under their catalog names. */
+public final class FeatureJobs {
+  private FeatureJobs() {}
+
+  public static void register(Map<String, LakehouseJob> jobs) {
+  }
+}
