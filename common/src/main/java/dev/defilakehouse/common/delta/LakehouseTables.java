@@ -127,8 +127,10 @@ public final class LakehouseTables {
       String properties = TABLE_PROPERTIES.entrySet().stream()
           .map(e -> "'" + e.getKey() + "' = '" + e.getValue() + "'")
           .sorted().collect(Collectors.joining(", "));
-      spark.sql("CREATE TABLE IF NOT EXISTS " + table.qualifiedName(env) + " (" + ddl(schema, table) + ") USING delta"
-          + partitioned + " LOCATION '" + location + "' TBLPROPERTIES (" + properties + ")");
+      // Created by path: on AWS the Glue name is pre-registered by Terraform (location only), so a
+      // CREATE by name would be a no-op and leave no Delta table at the location.
+      spark.sql("CREATE TABLE IF NOT EXISTS delta.`" + location(table).replace("`", "``") + "` ("
+          + ddl(schema, table) + ") USING delta" + partitioned + " TBLPROPERTIES (" + properties + ")");
     }
     if (!spark.catalog().tableExists(table.qualifiedName(env))) {
       spark.sql("CREATE TABLE IF NOT EXISTS " + table.qualifiedName(env) + " USING delta LOCATION '" + location + "'");
