@@ -39,11 +39,12 @@ locals {
         Resource = ["${local.bucket_arn}/logs/emr/*"]
       },
       {
-        # Spark's Glue client also looks up the catalog and the `default` database.
+        # Spark's Glue client also looks up the catalog and the `default` database. CREATE DATABASE
+        # IF NOT EXISTS calls CreateDatabase and expects AlreadyExists: allowed for this env's names only.
         Sid    = "GlueTablesOfThisEnv"
         Effect = "Allow"
         Action = [
-          "glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables",
+          "glue:GetDatabase", "glue:GetDatabases", "glue:CreateDatabase", "glue:GetTable", "glue:GetTables",
           "glue:CreateTable", "glue:UpdateTable", "glue:GetPartition", "glue:GetPartitions",
           "glue:BatchGetPartition", "glue:GetUserDefinedFunctions",
         ]
@@ -82,9 +83,15 @@ locals {
       {
         Sid       = "ListDags"
         Effect    = "Allow"
-        Action    = ["s3:ListBucket", "s3:GetBucketLocation"]
+        Action    = ["s3:ListBucket"]
         Resource  = [local.bucket_arn]
         Condition = { StringLike = { "s3:prefix" = ["airflow", "airflow/*"] } }
+      },
+      {
+        Sid      = "LocateDagBucket"
+        Effect   = "Allow"
+        Action   = ["s3:GetBucketLocation"]
+        Resource = [local.bucket_arn]
       },
       {
         Sid      = "ReadDags"

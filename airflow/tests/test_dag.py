@@ -413,6 +413,27 @@ class RunTimeModeTest(unittest.TestCase):
         self.assertTrue(delegate.killed)
 
 
+class ImportsTest(unittest.TestCase):
+    def test_dag_code_imports_only_the_standard_library_and_airflow(self):
+        import ast
+        for root, _, files in os.walk(DAGS):
+            for file_name in (f for f in files if f.endswith(".py")):
+                path = os.path.join(root, file_name)
+                with open(path, encoding="utf-8") as handle:
+                    tree = ast.parse(handle.read(), path)
+                for node in ast.walk(tree):
+                    if isinstance(node, ast.Import):
+                        names = [alias.name for alias in node.names]
+                    elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                        names = [node.module]
+                    else:
+                        continue
+                    for name in names:
+                        top = name.split(".")[0]
+                        self.assertTrue(top in sys.stdlib_module_names or top in ("airflow", "defi_lakehouse_lib"),
+                                        "%s imports %s" % (os.path.relpath(path, REPO), name))
+
+
 class VersionTest(unittest.TestCase):
     def test_default_jar_version_matches_the_maven_project(self):
         root = ElementTree.parse(os.path.join(REPO, "pom.xml")).getroot()
