@@ -68,7 +68,7 @@ def build_dag(catalog: Catalog, *, catchup: bool = False, start_date: str = DEFA
         start_date=datetime.strptime(start_date, "%Y-%m-%d").replace(tzinfo=timezone.utc),
         catchup=catchup,
         max_active_runs=1,  # runs of different days would write the same tables concurrently
-        dagrun_timeout=timedelta(hours=12),
+        dagrun_timeout=timedelta(hours=23),  # finish before the next daily run is due
         default_args=default_args,
         tags=["defi-lakehouse"],
     )
