@@ -121,4 +121,14 @@ class ValuedPositionsTest {
         .where("protocol = 'compound_v2' AND token_symbol = 'USDC'").head();
     assertEquals(1.0 / 2500, usdc.<Double>getAs("price_eth"), EPS);
   }
+
+  @Test
+  void aTokenListedByTwoMarketsGetsOnePrice() {
+    Dataset<Row> twoUsdcMarkets = markets().union(spark.createDataFrame(List.of(
+        market("aave_v2", DAY, 500, "m-usdc-0-unpriced", USDC, "USDC", 6, 0.875, 0.80, null)), MARKETS));
+    List<Row> usdc = TokenPrices.transform(twoUsdcMarkets)
+        .where("snapshot_date = DATE'" + DAY + "' AND token_address = '" + USDC + "'").collectAsList();
+    assertEquals(1, usdc.size(), "one row per protocol, snapshot date and token (the table's key)");
+    assertEquals(0.0005, usdc.get(0).<Double>getAs("price_eth"), EPS, "the priced market wins");
+  }
 }
