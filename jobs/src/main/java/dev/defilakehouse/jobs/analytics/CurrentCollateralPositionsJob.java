@@ -1,0 +1,41 @@
+package dev.defilakehouse.jobs.analytics;
+
+import dev.defilakehouse.common.catalog.TableSpec;
+import dev.defilakehouse.common.config.Interval;
+import dev.defilakehouse.common.job.JobContext;
+import dev.defilakehouse.common.job.LakehouseJob;
+import dev.defilakehouse.common.transform.analytics.CurrentPositions;
+import dev.defilakehouse.common.transform.analytics.ValuedPositions;
+import java.time.LocalDate;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * {@code analytics.the_graph_current_collateral_positions}: rewrites the table with the positions
+ * of the newest snapshot date present up to the interval's end (normally the end's own snapshot).
+ */
+final class CurrentCollateralPositionsJob implements LakehouseJob {
+  @Override
+  public void run(JobContext ctx) {
+    LocalDate newestAllowed = Interval.dateOf(ctx.config().interval().end());
+    Dataset<Row> positions = ctx.tables().read(ctx.table("stage.the_graph_historical_account_positions"))
+        .where(AnalyticsSettings.dateRange("snapshot_date", LocalDate.EPOCH, newestAllowed));
+    Optional<LocalDate> newest = CurrentPositions.newestSnapshotDate(positions);
+    LocalDate day = newest.orElse(newestAllowed);
+    String slice = AnalyticsSettings.dateRange("snapshot_date", day, day);
+    positions = positions.where(slice);
+    Dataset<Row> markets = ctx.tables().read(ctx.table("stage.the_graph_historical_market_data")).where(slice);
+    Dataset<Row> prices = ctx.tables().read(ctx.table("analytics.token_prices_daily")).where(slice);
+    ctx.report().addRead(positions.count());
+    ctx.report().metric("snapshot_date", newest.map(LocalDate::toString).orElse("none"));
+
+    TableSpec target = ctx.table("analytics.the_graph_current_collateral_positions");
+    Dataset<Row> current = CurrentPositions.transform(ValuedPositions.transform(positions, markets, prices), day);
+    ctx.report().committed(target.id(), ctx.tables().overwrite(target, current));
+
+    Dataset<Row> written = ctx.tables().read(target);
+    ctx.report().addWritten(written.count());
+    ctx.report().metric("unpriced_positions", written.where("amount_eth IS NULL").count());
+  }
+}

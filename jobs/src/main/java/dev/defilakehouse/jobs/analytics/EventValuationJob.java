@@ -1,0 +1,54 @@
+package dev.defilakehouse.jobs.analytics;
+
+import dev.defilakehouse.common.catalog.TableSpec;
+import dev.defilakehouse.common.config.Interval;
+import dev.defilakehouse.common.job.JobContext;
+import dev.defilakehouse.common.job.LakehouseJob;
+import dev.defilakehouse.common.transform.analytics.EventValuation;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * {@code analytics.transpose_<kind>_events}: values the stage events of the interval's days in ETH
+ * and replaces those block_date partitions. Reads prices from {@code max age} days before the
+ * first day, so events early in the interval find their price.
+ */
+final class EventValuationJob implements LakehouseJob {
+  static final List<String> KINDS = List.of("deposit", "withdraw", "borrow", "repay", "liquidation");
+
+  private final String kind;
+
+  EventValuationJob(String kind) {
+    if (!KINDS.contains(kind)) {
+      throw new IllegalArgumentException("unknown event kind '" + kind + "': expected one of " + KINDS);
+    }
+    this.kind = kind;
+  }
+
+  static String jobName(String kind) {
+    return "analytics.transpose_" + kind + "_events";
+  }
+
+  @Override
+  public void run(JobContext ctx) {
+    Interval interval = ctx.config().interval();
+    int maxAgeDays = AnalyticsSettings.maxPriceAgeDays(ctx.config());
+    String slice = AnalyticsSettings.dateRange("block_date", interval.startDate(), interval.lastDate());
+    Dataset<Row> events = ctx.tables().read(ctx.table("stage.transpose_" + kind + "_events")).where(slice);
+    Dataset<Row> prices = ctx.tables().read(ctx.table("analytics.token_prices_daily"))
+        .where(AnalyticsSettings.dateRange("snapshot_date", interval.startDate().minusDays(maxAgeDays), interval.lastDate()));
+    ctx.report().addRead(events.count());
+
+    TableSpec target = ctx.table("analytics.transpose_" + kind + "_events");
+    Dataset<Row> valued = EventValuation.transform(events, prices, maxAgeDays);
+    ctx.report().committed(target.id(), ctx.tables().replaceWhere(target, valued, slice));
+
+    Dataset<Row> written = ctx.tables().read(target).where(slice);
+    ctx.report().addWritten(written.count());
+    ctx.report().metric("unpriced_events", written.where("amount_eth IS NULL").count());
+    if (kind.equals("liquidation")) {
+      ctx.report().metric("unpriced_liquidated_debt", written.where("amount_liquidated_eth IS NULL").count());
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.defilakehouse.jobs.analytics;
+
+import dev.defilakehouse.common.catalog.TableSpec;
+import dev.defilakehouse.common.job.JobContext;
+import dev.defilakehouse.common.job.LakehouseJob;
+import dev.defilakehouse.common.transform.analytics.TokenPrices;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** {@code analytics.token_prices_daily}: replaces the snapshot dates d with start &lt; d &lt;= end. */
+final class TokenPricesDailyJob implements LakehouseJob {
+  @Override
+  public void run(JobContext ctx) {
+    List<LocalDate> days = ctx.config().interval().snapshotDates();
+    if (days.isEmpty()) {
+      ctx.report().metric("snapshot_dates", 0);
+      return;
+    }
+    String slice = AnalyticsSettings.dateRange("snapshot_date", days.get(0), days.get(days.size() - 1));
+    Dataset<Row> markets = ctx.tables().read(ctx.table("stage.the_graph_historical_market_data")).where(slice);
+    ctx.report().addRead(markets.count());
+
+    TableSpec target = ctx.table("analytics.token_prices_daily");
+    Dataset<Row> prices = TokenPrices.transform(markets, AnalyticsSettings.ethReferenceTokens(ctx.config()));
+    ctx.report().committed(target.id(), ctx.tables().replaceWhere(target, prices, slice));
+
+    Dataset<Row> written = ctx.tables().read(target).where(slice);
+    ctx.report().addWritten(written.count());
+    ctx.report().metric("prices_without_eth", written.where("price_eth IS NULL").count());
+  }
+}
