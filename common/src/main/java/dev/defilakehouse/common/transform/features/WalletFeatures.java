@@ -3,13 +3,11 @@ package dev.defilakehouse.common.transform.features;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.unix_seconds;
@@ -32,10 +30,11 @@ import org.apache.spark.sql.Row;
  * The wallet feature dictionary as of a date T (spec section 6): one row per wallet that sent or
  * was liquidated in an event before T 00:00 UTC, or held a position on a snapshot date up to T.
  *
- * <p>Pure: analytics events and daily wallet health in, features out. Built from two groupings of
- * the events (one to make event ids distinct, one per wallet), two of the daily health (per day
- * across protocols, then per wallet) and one full outer join, so it scales with the input and not
- * with the number of wallets.
+ * <p>Pure: analytics events and daily wallet health in, features out. Built from three hash
+ * aggregations of the events (distinct events, per wallet and protocol, per wallet), two of the
+ * daily health (per day across protocols, then per wallet) and one full outer join, so it scales
+ * with the input and not with the number of wallets; only the first event grouping shuffles every
+ * event.
  */
 public final class WalletFeatures {
   /** Days whose risk factor is strictly above this (health factor below 1.2) are counted. */
@@ -60,7 +59,7 @@ public final class WalletFeatures {
   /** The features as of {@code asOf} (instant {@code asOf 00:00 UTC}), stamped with {@code computedAt}. */
   public static Dataset<Row> compute(Inputs inputs, LocalDate asOf, Instant computedAt) {
     Dataset<Row> events = distinctEvents(walletEvents(inputs, asOf));
-    Dataset<Row> fromEvents = eventFeatures(events, asOf);
+    Dataset<Row> fromEvents = eventFeatures(events);
     Dataset<Row> fromHealth = healthFeatures(inputs.dailyHealth(), asOf);
     Dataset<Row> joined = fromEvents.join(fromHealth, FeatureColumns.WALLET_ADDRESS, "full_outer");
 
@@ -142,32 +141,46 @@ public final class WalletFeatures {
         col("amount_eth").cast("double").as("amount_eth"));
   }
 
-  /** One row per wallet, kind and event id, so counts and sums count each event once. */
+  /**
+   * One row per wallet, kind and event, so counts and sums count each event once. An event id (a
+   * transaction hash and log index) is emitted by one contract, so it has one protocol; grouping by
+   * the protocol too keeps every aggregation buffer fixed-width (a string max would force Spark into
+   * a sort-based aggregation of all events).
+   */
   private static Dataset<Row> distinctEvents(Dataset<Row> events) {
-    return events.groupBy(FeatureColumns.WALLET_ADDRESS, "kind", "event_id").agg(
-        max("protocol").as("protocol"),
+    return events.groupBy(FeatureColumns.WALLET_ADDRESS, "kind", "event_id", "protocol").agg(
         min("block_timestamp").as("block_timestamp"),
         max("amount_eth").as("amount_eth"));
   }
 
-  private static Dataset<Row> eventFeatures(Dataset<Row> events, LocalDate asOf) {
-    return events.groupBy(FeatureColumns.WALLET_ADDRESS).agg(
-        countOf(BORROW).as("borrow_n"),
-        sumOf(BORROW).as("borrow_sum"),
-        avgOf(BORROW).as("borrow_avg"),
-        // collect_set over at most a handful of protocols: no extra distinct-aggregation pass.
-        size(collect_set(when(isKind(BORROW), col("protocol")))).as("borrow_protocols"),
-        countOf(REPAY).as("repay_n"),
-        sumOf(REPAY).as("repay_sum"),
-        avgOf(REPAY).as("repay_avg"),
-        countOf(DEPOSIT).as("deposit_n"),
-        sumOf(DEPOSIT).as("deposit_sum"),
-        min(when(isKind(DEPOSIT), col("block_timestamp"))).as("first_deposit_at"),
-        size(collect_set(when(isKind(DEPOSIT), col("protocol")))).as("deposit_protocols"),
-        sumOf(WITHDRAW).as("withdraw_sum"),
-        countOf(LIQUIDATION).as("liquidation_n"),
-        sumOf(LIQUIDATION).as("liquidation_sum"),
-        max(when(isKind(LIQUIDATION), col("block_timestamp"))).as("last_liquidated_at"));
+  /**
+   * Per wallet from its distinct events, in two hash aggregations: first per wallet, kind and
+   * protocol (so distinct protocols become a row count, with no distinct or set aggregate), then
+   * per wallet. Averages are Σ amount / number of priced events, which is what avg does.
+   */
+  private static Dataset<Row> eventFeatures(Dataset<Row> events) {
+    Dataset<Row> perProtocol = events.groupBy(FeatureColumns.WALLET_ADDRESS, "kind", "protocol").agg(
+        count(lit(1)).as("n"),
+        sum("amount_eth").as("amount_sum"),
+        count("amount_eth").as("priced"),
+        min("block_timestamp").as("first_at"),
+        max("block_timestamp").as("last_at"));
+    return perProtocol.groupBy(FeatureColumns.WALLET_ADDRESS).agg(
+        totalOf(BORROW, "n").as("borrow_n"),
+        totalOf(BORROW, "amount_sum").as("borrow_sum"),
+        averageOf(BORROW).as("borrow_avg"),
+        countOf(BORROW).as("borrow_protocols"),
+        totalOf(REPAY, "n").as("repay_n"),
+        totalOf(REPAY, "amount_sum").as("repay_sum"),
+        averageOf(REPAY).as("repay_avg"),
+        totalOf(DEPOSIT, "n").as("deposit_n"),
+        totalOf(DEPOSIT, "amount_sum").as("deposit_sum"),
+        min(when(isKind(DEPOSIT), col("first_at"))).as("first_deposit_at"),
+        countOf(DEPOSIT).as("deposit_protocols"),
+        totalOf(WITHDRAW, "amount_sum").as("withdraw_sum"),
+        totalOf(LIQUIDATION, "n").as("liquidation_n"),
+        totalOf(LIQUIDATION, "amount_sum").as("liquidation_sum"),
+        max(when(isKind(LIQUIDATION), col("last_at"))).as("last_liquidated_at"));
   }
 
   /**
@@ -200,17 +213,19 @@ public final class WalletFeatures {
     return col("kind").equalTo(lit(kind));
   }
 
+  /** Rows of this kind: after the per-protocol grouping, the number of distinct protocols. */
   private static Column countOf(String kind) {
     return sum(when(isKind(kind), 1).otherwise(0));
   }
 
-  /** Null amounts are skipped by sum and avg; a kind with no priced event sums to null (then 0). */
-  private static Column sumOf(String kind) {
-    return sum(when(isKind(kind), col("amount_eth")));
+  /** Null amounts were skipped by the per-protocol sum; a kind with no priced event totals null (then 0). */
+  private static Column totalOf(String kind, String column) {
+    return sum(when(isKind(kind), col(column)));
   }
 
-  private static Column avgOf(String kind) {
-    return avg(when(isKind(kind), col("amount_eth")));
+  private static Column averageOf(String kind) {
+    Column priced = totalOf(kind, "priced");
+    return when(priced.gt(0), totalOf(kind, "amount_sum").divide(priced));
   }
 
   private static Column zeroIfNull(String column) {
