@@ -45,8 +45,16 @@ public final class WalletFeatureChecks {
         .groupBy("wallet_address").agg(count_distinct(col("snapshot_date")).as("days"));
   }
 
+  /** The checks and the number of feature rows they looked at. */
+  public record Outcome(long rows, List<QualityCheck> checks) {}
+
   /** Every check on {@code features} (one as-of partition); {@code walletDays} as from {@link #walletDays}. */
   public static List<QualityCheck> run(Dataset<Row> features, Dataset<Row> walletDays) {
+    return evaluate(features, walletDays).checks();
+  }
+
+  /** Like {@link #run}, also saying how many rows were checked. */
+  public static Outcome evaluate(Dataset<Row> features, Dataset<Row> walletDays) {
     List<String> countsAndSums = new ArrayList<>(FeatureColumns.namesOf(Kind.COUNT));
     countsAndSums.addAll(FeatureColumns.namesOf(Kind.SUM));
 
@@ -104,7 +112,7 @@ public final class WalletFeatureChecks {
     checks.add(QualityCheck.of(ONE_ROW_PER_WALLET, "each wallet_address once",
         duplicates + " duplicate rows", duplicates == 0,
         duplicates + " duplicate wallet rows: the partition was written twice or the wallet addresses differ in case"));
-    return checks;
+    return new Outcome(rows, checks);
   }
 
   private static QualityCheck notAllZero(String name, String column, long rows, long nonZero, String failure) {

@@ -36,7 +36,9 @@ public final class WalletFeaturesQualityJob implements LakehouseJob {
     Dataset<Row> walletDays = WalletFeatureChecks.walletDays(
         ctx.tables().read(ctx.table("analytics.the_graph_daily_wallet_health")), asOf);
 
-    List<QualityCheck> checks = WalletFeatureChecks.run(features, walletDays);
+    WalletFeatureChecks.Outcome outcome = WalletFeatureChecks.evaluate(features, walletDays);
+    List<QualityCheck> checks = outcome.checks();
+    ctx.report().addRead(outcome.rows());
     Dataset<Row> rows = QualityResults.toRows(ctx.spark(), checks, asOf, ctx.config().runId(), Instant.now());
     long version = ctx.tables().replaceWhere(ctx.table(RESULTS), rows, AsOfDate.partitionPredicate(asOf));
     ctx.report().committed(RESULTS, version);

@@ -109,6 +109,7 @@ class WalletFeaturesJobsTest {
 
     JobReport passed = run(WalletFeaturesQualityJob.NAME, root, T1, "gate-t1");
     assertEquals(0L, passed.metrics().get("checks_failed"));
+    assertEquals(5, passed.rowsRead());
     Dataset<Row> t1Results = partition(tables, results, T1);
     assertEquals(7, t1Results.count());
     assertEquals(7, t1Results.where(col("passed")).count());
