@@ -80,7 +80,7 @@ public final class WalletFeatures {
     values.put("repay_amount_sum_eth", zeroIfNull("repay_sum"));
     values.put("repay_amount_avg_eth", col("repay_avg"));
     values.put("repay_count", zeroIfNull("repay_n"));
-    // Not floored: a negative value means the wallet repaid more than it borrowed in the window.
+    // Not floored: negative when the wallet repaid more than it borrowed in the events before T.
     values.put("borrow_repay_diff_eth", zeroIfNull("borrow_sum").minus(zeroIfNull("repay_sum")));
     values.put("deposit_count", zeroIfNull("deposit_n"));
     values.put("deposit_amount_sum_eth", zeroIfNull("deposit_sum"));
