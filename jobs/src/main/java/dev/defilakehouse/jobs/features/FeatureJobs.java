@@ -8,5 +8,7 @@ public final class FeatureJobs {
   private FeatureJobs() {}
 
   public static void register(Map<String, LakehouseJob> jobs) {
+    jobs.put(WalletFeaturesJob.NAME, new WalletFeaturesJob());
+    jobs.put(WalletFeaturesQualityJob.NAME, new WalletFeaturesQualityJob());
   }
 }
