@@ -26,6 +26,7 @@ public final class Sandbox implements AutoCloseable {
   private final String subgraphApiKey;
   private final String transposeApiKey;
   private final Map<Protocol, String> deploymentIds = new EnumMap<>(Protocol.class);
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private Sandbox(Simulation simulation) throws IOException {
     SandboxOptions o = simulation.options();
@@ -96,8 +97,12 @@ public final class Sandbox implements AutoCloseable {
 
   public Simulation simulation() { return simulation; }
 
+  /** Stops the server and drops the SQL database; safe to call twice. */
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
     server.stop(0);
     executor.shutdownNow();
     try {

@@ -5,6 +5,8 @@ import graphql.ExecutionResult;
 import graphql.GraphQL;
 import graphql.GraphQLError;
 import graphql.GraphqlErrorBuilder;
+import graphql.ParseAndValidate;
+import graphql.validation.rules.VariableTypesMatch;
 import graphql.execution.DataFetcherResult;
 import graphql.schema.DataFetcher;
 import graphql.schema.DataFetchingEnvironment;
@@ -81,7 +83,11 @@ final class SubgraphService {
    */
   Map<String, Object> execute(String query, Map<String, Object> variables, String operationName) {
     ExecutionInput.Builder input = ExecutionInput.newExecutionInput().query(query == null ? "" : query)
-        .variables(variables == null ? Map.of() : variables);
+        .variables(variables == null ? Map.of() : variables)
+        // graph-node accepts a String variable where the schema says ID (clients page with
+        // `$lastId: String!`), so the strict variable-type rule stays off here too.
+        .graphQLContext(Map.of(ParseAndValidate.INTERNAL_VALIDATION_PREDICATE_HINT,
+            (Predicate<Class<?>>) rule -> rule != VariableTypesMatch.class));
     if (operationName != null) {
       input.operationName(operationName);
     }

@@ -1,0 +1,62 @@
+package dev.defilakehouse.sandbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SandboxMainTest {
+  @Test
+  void parsesEveryOption() {
+    SandboxOptions o = SandboxMain.parse(new String[] {"--port", "0", "--seed", "5", "--wallets", "20", "--days", "3",
+        "--start-date", "2024-02-01", "--markets", "4", "--liquidation-category", "liquidate"});
+    assertEquals(5, o.seed());
+    assertEquals(20, o.wallets());
+    assertEquals(3, o.days());
+    assertEquals(LocalDate.parse("2024-02-01"), o.startDate());
+    assertEquals(4, o.markets());
+    assertEquals("liquidate", o.liquidationCategory());
+  }
+
+  @Test
+  void badArgumentsSayWhatIsWrong() {
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> SandboxMain.parse(new String[] {"--days", "x"}))
+        .getMessage().contains("--days must be an integer"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> SandboxMain.parse(new String[] {"--wallets", "0"}))
+        .getMessage().contains("wallets must be at least 1"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> SandboxMain.parse(new String[] {"--colour", "red"}))
+        .getMessage().contains("unknown option --colour"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> SandboxMain.parse(new String[] {"--start-date", "yesterday"}))
+        .getMessage().contains("--start-date"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> SandboxMain.parse(new String[] {"--seed"}))
+        .getMessage().contains("missing value after --seed"));
+  }
+
+  @Test
+  void startsPrintsEndpointsAndKeysAndStopsCleanly() throws Exception {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    SandboxOptions o = SandboxMain.parse(new String[] {"--port", "0", "--seed", "3", "--wallets", "30", "--days", "2"});
+    Sandbox sandbox = SandboxMain.start(o, new PrintStream(buffer, true, StandardCharsets.UTF_8));
+    String out = buffer.toString(StandardCharsets.UTF_8);
+    try {
+      assertTrue(out.contains(sandbox.subgraphBaseUrl()), out);
+      assertTrue(out.contains("/sql"), out);
+      assertTrue(out.contains(sandbox.subgraphApiKey()), out);
+      assertTrue(out.contains(sandbox.transposeApiKey()), out);
+      for (String p : sandbox.simulation().protocols()) {
+        assertTrue(out.contains(sandbox.deploymentId(p)), out);
+      }
+      assertEquals(200, Http.graphql(sandbox, "aave_v2", "{ _meta { block { number } } }", Map.of()).status());
+    } finally {
+      sandbox.close();
+    }
+    assertThrows(IOException.class, () -> Http.graphql(sandbox, "aave_v2", "{ _meta { block { number } } }", Map.of()));
+  }
+}
