@@ -17,6 +17,10 @@ public final class SandboxMain {
   private SandboxMain() {}
 
   public static void main(String[] args) throws InterruptedException {
+    if (args.length > 0 && ("--help".equals(args[0]) || "-h".equals(args[0]))) {
+      System.out.println(USAGE);
+      return;
+    }
     SandboxOptions options;
     try {
       options = parse(args);
@@ -41,9 +45,6 @@ public final class SandboxMain {
     SandboxOptions.Builder b = SandboxOptions.builder();
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
-      if ("--help".equals(flag) || "-h".equals(flag)) {
-        throw new IllegalArgumentException("help requested");
-      }
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException("missing value after " + flag);
       }
