@@ -17,8 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * only SELECT, so a request cannot change the data.
  */
 final class TransposeDatabase implements AutoCloseable {
-  /** Above this many blocks, {@code ethereum.blocks} is a computed view instead of a table. */
-  static final long MATERIALISED_BLOCKS_MAX = 1_000_000L;
+  /**
+   * Above this many blocks (~35 days), {@code ethereum.blocks} is a computed view instead of a
+   * table: H2 needs ~200 bytes per stored block row, too much for a year of 12-second blocks.
+   */
+  static final long MATERIALISED_BLOCKS_MAX = 250_000L;
   private static final AtomicLong INSTANCES = new AtomicLong();
 
   private final String url;
@@ -96,30 +99,16 @@ final class TransposeDatabase implements AutoCloseable {
   private void loadBlocks(Simulation sim, Statement st) throws SQLException {
     long first = sim.firstBlock();
     long head = sim.headBlock();
+    // Block time is arithmetic (12 s slots), so both forms compute rows from the block range.
+    LocalDateTime t0 = LocalDateTime.ofEpochSecond(sim.blockTimestamp(first).getEpochSecond(), 0, ZoneOffset.UTC);
+    String rows = "SELECT CAST(\"X\" AS BIGINT) AS block_number, DATEADD(SECOND, (\"X\" - " + first + ") * "
+        + Chain.SLOT_SECONDS + ", TIMESTAMP '" + t0 + "') AS \"timestamp\" FROM SYSTEM_RANGE(" + first + ", " + head + ")";
     if (head - first + 1 <= MATERIALISED_BLOCKS_MAX) {
       st.execute("CREATE TABLE ethereum.blocks (block_number BIGINT PRIMARY KEY, \"timestamp\" TIMESTAMP NOT NULL)");
+      st.execute("INSERT INTO ethereum.blocks " + rows);
       st.execute("CREATE INDEX blocks_time ON ethereum.blocks(\"timestamp\")");
-      owner.setAutoCommit(false);
-      try (PreparedStatement ps = owner.prepareStatement("INSERT INTO ethereum.blocks VALUES (?, ?)")) {
-        for (long b = first; b <= head; b++) {
-          ps.setLong(1, b);
-          ps.setObject(2, LocalDateTime.ofEpochSecond(sim.blockTimestamp(b).getEpochSecond(), 0, ZoneOffset.UTC));
-          ps.addBatch();
-          if ((b - first + 1) % 10_000 == 0) {
-            ps.executeBatch();
-          }
-        }
-        ps.executeBatch();
-      }
-      owner.commit();
-      owner.setAutoCommit(true);
     } else {
-      // Long simulations: one row per 12-second block would not fit comfortably in memory, and
-      // block time is arithmetic, so the view computes the same rows.
-      LocalDateTime t0 = LocalDateTime.ofEpochSecond(sim.blockTimestamp(first).getEpochSecond(), 0, ZoneOffset.UTC);
-      st.execute("CREATE VIEW ethereum.blocks AS SELECT CAST(x AS BIGINT) AS block_number, "
-          + "DATEADD(SECOND, (x - " + first + ") * " + Chain.SLOT_SECONDS + ", TIMESTAMP '" + t0 + "') AS \"timestamp\" "
-          + "FROM SYSTEM_RANGE(" + first + ", " + head + ")");
+      st.execute("CREATE VIEW ethereum.blocks AS " + rows);
     }
   }
 
