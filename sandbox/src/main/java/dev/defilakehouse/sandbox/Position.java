@@ -12,5 +12,7 @@ import java.math.BigInteger;
 public record Position(String id, String account, Market market, String side, boolean isCollateral,
     BigInteger balance) {
 
+  public String marketId() { return market.id(); }
+
   public boolean isBorrow() { return "BORROWER".equals(side); }
 }

@@ -20,6 +20,10 @@ class TransposeApiTest {
       + " WHERE category = {{category}} AND timestamp >= {{start}} AND timestamp < {{end}}"
       + " AND (block_number > {{block}} OR (block_number = {{block}} AND log_index > {{log_index}}))"
       + " ORDER BY block_number, log_index LIMIT {{limit}}";
+  private static final String ROW_VALUE_KEYSET_PAGE = "SELECT * FROM ethereum.lending_events"
+      + " WHERE category = {{category}} AND timestamp >= {{start}} AND timestamp < {{end}}"
+      + " AND (block_number, log_index) > ({{block}}, {{log_index}})"
+      + " ORDER BY block_number, log_index LIMIT {{limit}}";
 
   private Sandbox sandbox;
 
@@ -45,7 +49,8 @@ class TransposeApiTest {
       long block = 0;
       long logIndex = -1;
       while (true) {
-        JsonNode page = Http.sql(s, KEYSET_PAGE, Map.of("category", category, "start", "2024-01-01T00:00:00Z",
+        String sql = category.equals("borrow") ? KEYSET_PAGE : ROW_VALUE_KEYSET_PAGE;
+        JsonNode page = Http.sql(s, sql, Map.of("category", category, "start", "2024-01-01T00:00:00Z",
             "end", "2024-01-07T00:00:00Z", "block", block, "log_index", logIndex, "limit", 250)).json();
         assertEquals("success", page.get("status").asText(), page.toString());
         assertFalse(page.at("/stats/truncated").asBoolean());
