@@ -17,6 +17,7 @@ public final class EndpointFaults {
 
   private final String name;
   private final long seed;
+  private final double configuredRateLimit;
   private SplittableRandom rnd;
   private double errorShare;
   private int[] errorStatuses;
@@ -35,15 +36,16 @@ public final class EndpointFaults {
   private long requests;
   private long injected;
 
-  EndpointFaults(String name, long seed) {
+  EndpointFaults(String name, long seed, double configuredRateLimit) {
     this.name = name;
     this.seed = seed;
+    this.configuredRateLimit = configuredRateLimit;
     reset();
   }
 
   public String name() { return name; }
 
-  /** Back to no faults, no latency and no rate limit. */
+  /** Back to no faults, no latency and the rate limit of the sandbox options. */
   public synchronized EndpointFaults reset() {
     rnd = new SplittableRandom(seed ^ name.hashCode());
     errorShare = 0;
@@ -54,8 +56,8 @@ public final class EndpointFaults {
     malformedShare = 0;
     graphqlErrorShare = 0;
     latency = Duration.ZERO;
-    rateLimitPerSecond = 0;
     retryAfterSeconds = 1;
+    rateLimit(configuredRateLimit);
     failNextCount = 0;
     requests = 0;
     injected = 0;

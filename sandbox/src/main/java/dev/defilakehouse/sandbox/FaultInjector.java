@@ -10,9 +10,9 @@ public final class FaultInjector {
 
   private final Map<String, EndpointFaults> endpoints = new LinkedHashMap<>();
 
-  FaultInjector(long seed) {
-    endpoints.put(SUBGRAPH, new EndpointFaults(SUBGRAPH, seed));
-    endpoints.put(TRANSPOSE, new EndpointFaults(TRANSPOSE, seed));
+  FaultInjector(SandboxOptions options) {
+    endpoints.put(SUBGRAPH, new EndpointFaults(SUBGRAPH, options.seed(), options.subgraphRateLimit()));
+    endpoints.put(TRANSPOSE, new EndpointFaults(TRANSPOSE, options.seed(), options.transposeRateLimit()));
   }
 
   /** The faults of {@code subgraph} or {@code transpose}. */
@@ -28,7 +28,7 @@ public final class FaultInjector {
 
   public EndpointFaults transpose() { return endpoints.get(TRANSPOSE); }
 
-  /** Clears every fault, latency and rate limit. */
+  /** Clears every fault and latency; rate limits go back to the sandbox options'. */
   public void reset() {
     endpoints.values().forEach(EndpointFaults::reset);
   }

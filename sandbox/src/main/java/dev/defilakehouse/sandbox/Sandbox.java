@@ -31,7 +31,7 @@ public final class Sandbox implements AutoCloseable {
   private Sandbox(Simulation simulation) throws IOException {
     SandboxOptions o = simulation.options();
     this.simulation = simulation;
-    this.faults = new FaultInjector(o.seed());
+    this.faults = new FaultInjector(o);
     this.subgraphApiKey = o.subgraphApiKey() != null ? o.subgraphApiKey() : Hex.hex(o.seed() ^ 0x7367L, 1, 32);
     this.transposeApiKey = o.transposeApiKey() != null ? o.transposeApiKey()
         : "tp" + Hex.hex(o.seed() ^ 0x7470L, 2, 30);

@@ -12,7 +12,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class SandboxMain {
   static final String USAGE = "usage: sandbox --port <port> --seed <seed> --wallets <n> --days <d> "
-      + "[--start-date <yyyy-mm-dd>] [--markets <2-8>] [--liquidation-category liquidation|liquidate]";
+      + "[--start-date <yyyy-mm-dd>] [--markets <2-8>] [--liquidation-category liquidation|liquidate] "
+      + "[--subgraph-rate-limit <requests/s>] [--transpose-rate-limit <requests/s>]";
 
   private SandboxMain() {}
 
@@ -56,6 +57,8 @@ public final class SandboxMain {
         case "--days": b.days(integer(flag, value)); break;
         case "--markets": b.markets(integer(flag, value)); break;
         case "--liquidation-category": b.liquidationCategory(value); break;
+        case "--subgraph-rate-limit": b.subgraphRateLimit(decimal(flag, value)); break;
+        case "--transpose-rate-limit": b.transposeRateLimit(decimal(flag, value)); break;
         case "--start-date":
           try {
             b.startDate(LocalDate.parse(value));
@@ -95,6 +98,14 @@ public final class SandboxMain {
       return Integer.parseInt(value);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(flag + " must be an integer, was '" + value + "'");
+    }
+  }
+
+  private static double decimal(String flag, String value) {
+    try {
+      return Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(flag + " must be a number, was '" + value + "'");
     }
   }
 

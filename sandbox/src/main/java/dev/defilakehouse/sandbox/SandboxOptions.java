@@ -16,6 +16,8 @@ public final class SandboxOptions {
   private final String transposeApiKey;
   private final int transposeMaxRows;
   private final long transposeMaxBytes;
+  private final double subgraphRateLimit;
+  private final double transposeRateLimit;
 
   private SandboxOptions(Builder b) {
     this.seed = b.seed;
@@ -29,6 +31,8 @@ public final class SandboxOptions {
     this.transposeApiKey = b.transposeApiKey;
     this.transposeMaxRows = b.transposeMaxRows;
     this.transposeMaxBytes = b.transposeMaxBytes;
+    this.subgraphRateLimit = b.subgraphRateLimit;
+    this.transposeRateLimit = b.transposeRateLimit;
   }
 
   public static Builder builder() { return new Builder(); }
@@ -37,7 +41,8 @@ public final class SandboxOptions {
     return new Builder().seed(seed).wallets(wallets).days(days).markets(markets).startDate(startDate)
         .port(port).liquidationCategory(liquidationCategory).subgraphApiKey(subgraphApiKey)
         .transposeApiKey(transposeApiKey).transposeMaxRows(transposeMaxRows)
-        .transposeMaxBytes(transposeMaxBytes);
+        .transposeMaxBytes(transposeMaxBytes).subgraphRateLimit(subgraphRateLimit)
+        .transposeRateLimit(transposeRateLimit);
   }
 
   public long seed() { return seed; }
@@ -72,6 +77,12 @@ public final class SandboxOptions {
   /** Bytes of results after which a Transpose response is cut and marked {@code truncated}. */
   public long transposeMaxBytes() { return transposeMaxBytes; }
 
+  /** Requests per second the subgraph endpoint serves before answering 429; 0 = unlimited. */
+  public double subgraphRateLimit() { return subgraphRateLimit; }
+
+  /** Requests per second the Transpose endpoint serves before answering 429; 0 = unlimited. */
+  public double transposeRateLimit() { return transposeRateLimit; }
+
   @Override
   public String toString() {
     return "seed=" + seed + " wallets=" + wallets + " days=" + days + " markets=" + markets
@@ -90,6 +101,8 @@ public final class SandboxOptions {
     private String transposeApiKey;
     private int transposeMaxRows = 100_000;
     private long transposeMaxBytes = 64L * 1024 * 1024;
+    private double subgraphRateLimit;
+    private double transposeRateLimit;
 
     private Builder() {}
 
@@ -115,6 +128,10 @@ public final class SandboxOptions {
 
     public Builder transposeMaxBytes(long bytes) { this.transposeMaxBytes = bytes; return this; }
 
+    public Builder subgraphRateLimit(double requestsPerSecond) { this.subgraphRateLimit = requestsPerSecond; return this; }
+
+    public Builder transposeRateLimit(double requestsPerSecond) { this.transposeRateLimit = requestsPerSecond; return this; }
+
     public SandboxOptions build() {
       require(wallets >= 1, "wallets must be at least 1, was " + wallets);
       require(days >= 1, "days must be at least 1, was " + days);
@@ -126,6 +143,7 @@ public final class SandboxOptions {
           "startDate must be 2016-01-01 or later, was " + startDate);
       require("liquidation".equals(liquidationCategory) || "liquidate".equals(liquidationCategory),
           "liquidationCategory must be 'liquidation' or 'liquidate', was '" + liquidationCategory + "'");
+      require(subgraphRateLimit >= 0 && transposeRateLimit >= 0, "rate limits must be >= 0 requests/s (0 = unlimited)");
       require(transposeMaxRows >= 1, "transposeMaxRows must be at least 1");
       require(transposeMaxBytes >= 1, "transposeMaxBytes must be at least 1");
       return new SandboxOptions(this);

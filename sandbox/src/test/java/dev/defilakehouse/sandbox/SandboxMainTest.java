@@ -16,13 +16,16 @@ class SandboxMainTest {
   @Test
   void parsesEveryOption() {
     SandboxOptions o = SandboxMain.parse(new String[] {"--port", "0", "--seed", "5", "--wallets", "20", "--days", "3",
-        "--start-date", "2024-02-01", "--markets", "4", "--liquidation-category", "liquidate"});
+        "--start-date", "2024-02-01", "--markets", "4", "--liquidation-category", "liquidate",
+        "--subgraph-rate-limit", "5", "--transpose-rate-limit", "2.5"});
     assertEquals(5, o.seed());
     assertEquals(20, o.wallets());
     assertEquals(3, o.days());
     assertEquals(LocalDate.parse("2024-02-01"), o.startDate());
     assertEquals(4, o.markets());
     assertEquals("liquidate", o.liquidationCategory());
+    assertEquals(5.0, o.subgraphRateLimit());
+    assertEquals(2.5, o.transposeRateLimit());
   }
 
   @Test
@@ -39,10 +42,19 @@ class SandboxMainTest {
         .getMessage().contains("missing value after --seed"));
   }
 
+  private static int limitedOutOf10(Sandbox sandbox) throws Exception {
+    int limited = 0;
+    for (int i = 0; i < 10; i++) {
+      limited += Http.sql(sandbox, "SELECT 1 AS one", Map.of()).status() == 429 ? 1 : 0;
+    }
+    return limited;
+  }
+
   @Test
   void startsPrintsEndpointsAndKeysAndStopsCleanly() throws Exception {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    SandboxOptions o = SandboxMain.parse(new String[] {"--port", "0", "--seed", "3", "--wallets", "30", "--days", "2"});
+    SandboxOptions o = SandboxMain.parse(new String[] {"--port", "0", "--seed", "3", "--wallets", "30", "--days", "2",
+        "--transpose-rate-limit", "1"});
     Sandbox sandbox = SandboxMain.start(o, new PrintStream(buffer, true, StandardCharsets.UTF_8));
     String out = buffer.toString(StandardCharsets.UTF_8);
     try {
@@ -54,6 +66,9 @@ class SandboxMainTest {
         assertTrue(out.contains(sandbox.deploymentId(p)), out);
       }
       assertEquals(200, Http.graphql(sandbox, "aave_v2", "{ _meta { block { number } } }", Map.of()).status());
+      assertTrue(limitedOutOf10(sandbox) > 0, "--transpose-rate-limit 1 must limit 10 quick requests");
+      sandbox.faults().reset();
+      assertTrue(limitedOutOf10(sandbox) > 0, "a fault reset keeps the configured rate limit");
     } finally {
       sandbox.close();
     }
