@@ -198,9 +198,9 @@ final class EventGenerator {
       // Most depositors enable their deposit as collateral; assets with no threshold cannot be.
       collateral[m.index()] = m.canBeCollateral() && rnd.nextDouble() < 0.92;
     }
-    double size = Math.exp(Math.log(5_000) + 1.6 * gaussian());
+    double size = StrictMath.exp(StrictMath.log(5_000) + 1.6 * gaussian());
     size = Math.max(50, Math.min(size, 20_000_000));
-    double risk = 0.25 + 0.72 * Math.pow(rnd.nextDouble(), 0.6);
+    double risk = 0.25 + 0.72 * StrictMath.pow(rnd.nextDouble(), 0.6);
     double activity = 0.08 + 0.45 * rnd.nextDouble();
     int startDay = rnd.nextDouble() < 0.4 ? 0 : rnd.nextInt(options.days());
     return new Book(ms.size(), collateral, size, risk, activity, startDay);
@@ -423,7 +423,7 @@ final class EventGenerator {
 
   private double gaussian() {
     double u1 = 1.0 - rnd.nextDouble();
-    return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2 * Math.PI * rnd.nextDouble());
+    return Math.sqrt(-2.0 * StrictMath.log(u1)) * StrictMath.cos(2 * Math.PI * rnd.nextDouble());
   }
 
   private static BigInteger scale(BigInteger amount, double share) {
@@ -442,7 +442,7 @@ final class EventGenerator {
   private BigInteger toBase(double tokens, int decimals) {
     BigInteger base = toBaseDown(tokens, decimals);
     if (base.signum() > 0 && decimals >= 8) {
-      base = base.add(BigInteger.valueOf(rnd.nextLong((long) Math.pow(10, decimals / 2))));
+      base = base.add(BigInteger.valueOf(rnd.nextLong(BigInteger.TEN.pow(decimals / 2).longValueExact())));
     }
     return base;
   }

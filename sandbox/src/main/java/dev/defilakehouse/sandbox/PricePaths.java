@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
 /**
  * Daily USD prices per token for days {@code 0..days} (day {@code days} is the snapshot day after
  * the last simulated day). A price holds from the first block of its day until the next day's
- * first block. Crypto assets follow a common market factor (ETH) plus their own noise; crashes of
+ * first block. StrictMath keeps the paths identical on every JVM and CPU. Crypto assets follow a common market factor (ETH) plus their own noise; crashes of
  * 20-35 % hit the market on scheduled days, stablecoins stay within a few basis points of 1 USD.
  */
 final class PricePaths {
@@ -29,7 +29,7 @@ final class PricePaths {
     for (int d = 1; d <= days; d++) {
       double move = 0.0005 + 0.035 * gaussian(rnd);
       if (crashDays[d]) {
-        move = Math.log(1.0 - (0.20 + 0.15 * rnd.nextDouble()));
+        move = StrictMath.log(1.0 - (0.20 + 0.15 * rnd.nextDouble()));
       } else if (d > 1 && crashDays[d - 1]) {
         move = Math.abs(move) * 0.5; // a partial rebound after a crash
       }
@@ -50,7 +50,7 @@ final class PricePaths {
           if (d > 0) {
             idio += t.idioVol() * gaussian(own);
           }
-          price = t.basePriceUsd() * Math.exp(t.beta() * marketLog[d] + idio);
+          price = t.basePriceUsd() * StrictMath.exp(t.beta() * marketLog[d] + idio);
         }
         path[d] = round(price);
       }
@@ -62,7 +62,7 @@ final class PricePaths {
     // Box-Muller with a deterministic generator (java.util.Random#nextGaussian is not splittable).
     double u1 = 1.0 - rnd.nextDouble();
     double u2 = rnd.nextDouble();
-    return Math.sqrt(-2.0 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+    return Math.sqrt(-2.0 * StrictMath.log(u1)) * StrictMath.cos(2 * Math.PI * u2);
   }
 
   /** Eight significant digits, plain decimal: what the subgraph prints. */
