@@ -153,7 +153,7 @@ final class SubgraphService {
       if (out.size() >= first) {
         break;
       }
-      out.add(SubgraphValues.market(sim, m, block));
+      out.add(SubgraphValues.market(sim, m, block, true));
     }
     return out;
   }
@@ -161,7 +161,7 @@ final class SubgraphService {
   private Object market(DataFetchingEnvironment env) {
     long block = block(env);
     Market m = sim.market(protocol.id(), env.getArgument("id"));
-    return m == null ? null : SubgraphValues.market(sim, m, block);
+    return m == null ? null : SubgraphValues.market(sim, m, block, true);
   }
 
   private Object positions(DataFetchingEnvironment env) {
@@ -192,7 +192,7 @@ final class SubgraphService {
         break;
       }
       Map<String, Object> market = marketMaps.computeIfAbsent(p.market().id(),
-          id -> SubgraphValues.market(sim, p.market(), block));
+          id -> SubgraphValues.market(sim, p.market(), block, true));
       out.add(SubgraphValues.position(p, market));
     }
     return out;

@@ -10,9 +10,18 @@ import java.util.Map;
 final class SubgraphValues {
   private SubgraphValues() {}
 
+  /** The market payload of docs/tables.md (what {@link Simulation#marketJson} renders). */
   static Map<String, Object> market(Simulation sim, Market m, long block) {
+    return market(sim, m, block, false);
+  }
+
+  /** With {@code tokenName}, the token also carries its name (the schema has it; the payload does not). */
+  static Map<String, Object> market(Simulation sim, Market m, long block, boolean tokenName) {
     Map<String, Object> token = new LinkedHashMap<>();
     token.put("id", m.inputTokenAddress());
+    if (tokenName) {
+      token.put("name", m.token().name());
+    }
     token.put("symbol", m.inputTokenSymbol());
     token.put("decimals", m.inputTokenDecimals());
     Map<String, Object> out = new LinkedHashMap<>();

@@ -162,6 +162,19 @@ class SubgraphApiTest {
   }
 
   @Test
+  void everySchemaFieldResolves(Sandbox s) throws Exception {
+    Http.Reply r = Http.graphql(s, "compound_v2", "{ market(id: \"0x4ddc2d193948926d02f9b1fe9e1daa0718270ed5\")"
+        + " { id name inputToken { id name symbol decimals } } positions(first: 5, orderDirection: desc)"
+        + " { id market { inputToken { name } } isCollateral } _meta { deployment hasIndexingErrors } }", Map.of());
+    assertFalse(r.json().has("errors"), r.body());
+    assertEquals("Compound Ether", r.json().at("/data/market/name").asText());
+    assertEquals("Wrapped Ether", r.json().at("/data/market/inputToken/name").asText());
+    assertEquals(s.deploymentId("compound_v2"), r.json().at("/data/_meta/deployment").asText());
+    List<Position> all = s.simulation().positionsAt("compound_v2", s.simulation().headBlock());
+    assertEquals(all.get(all.size() - 1).id(), r.json().at("/data/positions/0/id").asText());
+  }
+
+  @Test
   void closedPositionsKeepBalanceZeroAndBalanceNotFiltersThem(Sandbox s) throws Exception {
     Simulation sim = s.simulation();
     long closed = sim.positionsAt("aave_v3", sim.headBlock()).stream().filter(p -> p.balance().signum() == 0).count();
