@@ -124,6 +124,19 @@ class SimulationTest {
   }
 
   @Test
+  void theSmallestSimulationWorksAndKeepsWeth() {
+    Simulation tiny = Simulation.generate(SandboxOptions.builder().seed(3).wallets(1).days(1).markets(2).build());
+    for (String p : tiny.protocols()) {
+      assertEquals(2, tiny.markets(p).size());
+      assertTrue(tiny.markets(p).stream().anyMatch(m -> m.inputTokenSymbol().equals("WETH")), p);
+    }
+    assertEquals(tiny.firstBlockOfDay(LocalDate.parse("2024-01-02")), tiny.headBlock());
+    for (LendingEvent e : tiny.events()) {
+      assertTrue(e.blockNumber() < tiny.headBlock());
+    }
+  }
+
+  @Test
   void healthFactorIsNullWithoutDebt() {
     String lender = sim.positionsAt("aave_v2", sim.headBlock()).stream()
         .collect(Collectors.groupingBy(Position::account)).entrySet().stream()
