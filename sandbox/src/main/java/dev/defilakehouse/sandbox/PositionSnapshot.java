@@ -53,61 +53,96 @@ final class PositionSnapshot {
     }
   }
 
-  static PositionSnapshot replay(Protocol protocol, List<LendingEvent> events, long block,
-      Map<String, Market> marketByToken, Map<String, boolean[]> collateralFlags) {
-    Map<String, Open> open = new LinkedHashMap<>();
-    Map<String, Integer> nextCounter = new HashMap<>();
-    List<Position> out = new ArrayList<>();
-    int end = upperBound(events, block);
-    String supplySide = protocol.supplySide();
-    for (int i = 0; i < end; i++) {
-      LendingEvent e = events.get(i);
-      switch (e.kind()) {
-        case DEPOSIT:
-          move(open, nextCounter, out, e.accountAddress(), e.market(), supplySide, e.quantity(), collateralFlags);
-          break;
-        case WITHDRAW:
-          move(open, nextCounter, out, e.accountAddress(), e.market(), supplySide, e.quantity().negate(), collateralFlags);
-          break;
-        case BORROW:
-          move(open, nextCounter, out, e.accountAddress(), e.market(), "BORROWER", e.quantity(), collateralFlags);
-          break;
-        case REPAY:
-          move(open, nextCounter, out, e.accountAddress(), e.market(), "BORROWER", e.quantity().negate(), collateralFlags);
-          break;
-        case LIQUIDATION:
-          move(open, nextCounter, out, e.accountAddress(), e.market(), supplySide, e.quantity().negate(), collateralFlags);
-          move(open, nextCounter, out, e.accountAddress(), marketByToken.get(e.liquidatedTokenAddress()),
-              "BORROWER", e.quantityLiquidated().negate(), collateralFlags);
-          break;
-        default:
-          throw new IllegalStateException("unknown event kind " + e.kind());
-      }
-    }
-    for (Open o : open.values()) {
-      out.add(o.toPosition(collateralFlags));
-    }
-    out.sort(Comparator.comparing(Position::id));
-    return new PositionSnapshot(out);
-  }
+  /**
+   * Replays one protocol's events forward and remembers where it stopped, so snapshots asked
+   * for in increasing block order (a day-by-day backfill) cost one pass over the events in
+   * total; an earlier block starts again from the first event. Not thread-safe.
+   */
+  static final class Replayer {
+    private final Protocol protocol;
+    private final List<LendingEvent> events;
+    private final Map<String, Market> marketByToken;
+    private final Map<String, boolean[]> collateralFlags;
+    private Map<String, Open> open;
+    private Map<String, Integer> nextCounter;
+    private List<Position> closed;
+    private int next;
+    private long block;
 
-  private static void move(Map<String, Open> open, Map<String, Integer> nextCounter, List<Position> closed,
-      String account, Market market, String side, BigInteger delta, Map<String, boolean[]> flags) {
-    String key = account + "-" + market.id() + "-" + side;
-    Open o = open.get(key);
-    if (o == null) {
-      o = new Open(account, market, side, nextCounter.getOrDefault(key, 0));
-      open.put(key, o);
+    Replayer(Protocol protocol, List<LendingEvent> events, Map<String, Market> marketByToken,
+        Map<String, boolean[]> collateralFlags) {
+      this.protocol = protocol;
+      this.events = events;
+      this.marketByToken = marketByToken;
+      this.collateralFlags = collateralFlags;
+      restart();
     }
-    o.balance = o.balance.add(delta);
-    if (o.balance.signum() < 0) {
-      throw new IllegalStateException("replay drove " + key + " below zero; the simulation is inconsistent");
+
+    private void restart() {
+      open = new LinkedHashMap<>();
+      nextCounter = new HashMap<>();
+      closed = new ArrayList<>();
+      next = 0;
+      block = Long.MIN_VALUE;
     }
-    if (o.balance.signum() == 0) {
-      // The subgraph keeps a closed position with balance 0; the next one gets the next counter.
-      closed.add(o.toPosition(flags));
-      open.remove(key);
-      nextCounter.put(key, o.counter + 1);
+
+    PositionSnapshot at(long target) {
+      if (target < block) {
+        restart();
+      }
+      block = target;
+      int end = upperBound(events, target);
+      String supplySide = protocol.supplySide();
+      for (; next < end; next++) {
+        LendingEvent e = events.get(next);
+        switch (e.kind()) {
+          case DEPOSIT:
+            move(e.accountAddress(), e.market(), supplySide, e.quantity());
+            break;
+          case WITHDRAW:
+            move(e.accountAddress(), e.market(), supplySide, e.quantity().negate());
+            break;
+          case BORROW:
+            move(e.accountAddress(), e.market(), "BORROWER", e.quantity());
+            break;
+          case REPAY:
+            move(e.accountAddress(), e.market(), "BORROWER", e.quantity().negate());
+            break;
+          case LIQUIDATION:
+            move(e.accountAddress(), e.market(), supplySide, e.quantity().negate());
+            move(e.accountAddress(), marketByToken.get(e.liquidatedTokenAddress()), "BORROWER",
+                e.quantityLiquidated().negate());
+            break;
+          default:
+            throw new IllegalStateException("unknown event kind " + e.kind());
+        }
+      }
+      List<Position> out = new ArrayList<>(closed.size() + open.size());
+      out.addAll(closed);
+      for (Open o : open.values()) {
+        out.add(o.toPosition(collateralFlags));
+      }
+      out.sort(Comparator.comparing(Position::id));
+      return new PositionSnapshot(out);
+    }
+
+    private void move(String account, Market market, String side, BigInteger delta) {
+      String key = account + "-" + market.id() + "-" + side;
+      Open o = open.get(key);
+      if (o == null) {
+        o = new Open(account, market, side, nextCounter.getOrDefault(key, 0));
+        open.put(key, o);
+      }
+      o.balance = o.balance.add(delta);
+      if (o.balance.signum() < 0) {
+        throw new IllegalStateException("replay drove " + key + " below zero; the simulation is inconsistent");
+      }
+      if (o.balance.signum() == 0) {
+        // The subgraph keeps a closed position with balance 0; the next one gets the next counter.
+        closed.add(o.toPosition(collateralFlags));
+        open.remove(key);
+        nextCounter.put(key, o.counter + 1);
+      }
     }
   }
 

@@ -31,6 +31,7 @@ public final class Simulation {
   private final Map<Protocol, List<LendingEvent>> eventsByProtocol = new EnumMap<>(Protocol.class);
   private final List<String> wallets;
   private final Map<Protocol, Map<String, boolean[]>> collateralFlags;
+  private final Map<Protocol, PositionSnapshot.Replayer> replayers = new EnumMap<>(Protocol.class);
   private final Map<String, PositionSnapshot> snapshots = new LinkedHashMap<>(8, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, PositionSnapshot> eldest) {
@@ -64,6 +65,8 @@ public final class Simulation {
     for (Protocol p : Protocol.values()) {
       eventsByProtocol.put(p, events.stream().filter(e -> e.protocol() == p)
           .collect(Collectors.toUnmodifiableList()));
+      replayers.put(p, new PositionSnapshot.Replayer(p, eventsByProtocol.get(p), marketByToken.get(p),
+          collateralFlags.get(p)));
     }
   }
 
@@ -160,8 +163,7 @@ public final class Simulation {
     synchronized (snapshots) {
       PositionSnapshot s = snapshots.get(key);
       if (s == null) {
-        s = PositionSnapshot.replay(protocol, eventsByProtocol.get(protocol), effective,
-            marketByToken.get(protocol), collateralFlags.get(protocol));
+        s = replayers.get(protocol).at(effective);
         snapshots.put(key, s);
       }
       return s;

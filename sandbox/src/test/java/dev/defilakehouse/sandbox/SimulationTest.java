@@ -124,6 +124,23 @@ class SimulationTest {
   }
 
   @Test
+  void positionsDoNotDependOnTheOrderSnapshotsAreAskedFor() {
+    Simulation fresh = Simulation.generate(OPTIONS);
+    long early = sim.firstBlockOfDay(LocalDate.parse("2024-03-03")) + 777;
+    long late = sim.firstBlockOfDay(LocalDate.parse("2024-03-07"));
+    for (String p : sim.protocols()) {
+      List<Position> lateFirst = List.copyOf(fresh.positionsAt(p, late));
+      List<Position> earlyAfter = List.copyOf(fresh.positionsAt(p, early));
+      for (long b = early; b <= late; b += 3_000) {
+        fresh.positionsAt(p, b); // walk forward through more blocks than the cache holds
+      }
+      assertEquals(lateFirst, fresh.positionsAt(p, late), p);
+      assertEquals(earlyAfter, Simulation.generate(OPTIONS).positionsAt(p, early), p);
+      assertTrue(earlyAfter.size() < lateFirst.size(), p);
+    }
+  }
+
+  @Test
   void theSmallestSimulationWorksAndKeepsWeth() {
     Simulation tiny = Simulation.generate(SandboxOptions.builder().seed(3).wallets(1).days(1).markets(2).build());
     for (String p : tiny.protocols()) {
