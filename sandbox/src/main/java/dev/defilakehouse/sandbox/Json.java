@@ -17,7 +17,7 @@ final class Json {
       .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-      .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+      .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION) // parse errors never echo the body
       .build();
 
   private Json() {}

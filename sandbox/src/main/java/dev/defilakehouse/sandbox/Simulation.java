@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -220,6 +219,4 @@ public final class Simulation {
   }
 
   Chain chain() { return chain; }
-
-  static <T> List<T> unmodifiable(List<T> list) { return Collections.unmodifiableList(list); }
 }

