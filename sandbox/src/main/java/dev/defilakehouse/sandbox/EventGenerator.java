@@ -399,8 +399,8 @@ final class EventGenerator {
       } else {
         logIndex += 1 + (int) Math.floorMod(Hex.mix(options.seed() ^ p.seq), 4);
       }
-      String tx = Hex.hash32(options.seed() ^ 0x7478L, eventCounter++);
-      out.add(new LendingEvent(p.protocol, p.block, logIndex, chain.timestamp(p.block), tx, p.market,
+      out.add(new LendingEvent(p.protocol, p.block, logIndex, chain.timestamp(p.block),
+          options.seed() ^ 0x7478L, eventCounter++, p.market,
           p.kind, p.kind.category(options.liquidationCategory()), p.account, p.sender, p.quantity,
           p.liquidator, p.debtMarket, p.quantityLiquidated));
     }
