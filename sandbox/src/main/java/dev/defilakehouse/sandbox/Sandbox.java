@@ -37,8 +37,9 @@ public final class Sandbox implements AutoCloseable {
         : "tp" + Hex.hex(o.seed() ^ 0x7470L, 2, 30);
     Map<String, SubgraphService> services = new LinkedHashMap<>();
     for (Protocol p : Protocol.values()) {
-      deploymentIds.put(p, p.defaultDeploymentId());
-      services.put(p.defaultDeploymentId(), new SubgraphService(simulation, p, p.defaultDeploymentId()));
+      String id = o.deploymentId(p.id());
+      deploymentIds.put(p, id);
+      services.put(id, new SubgraphService(simulation, p, id));
     }
     this.database = new TransposeDatabase(simulation);
     TransposeService transpose = new TransposeService(database, o.transposeMaxRows(), o.transposeMaxBytes());

@@ -1,6 +1,8 @@
 package dev.defilakehouse.sandbox;
 
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /** What to simulate and how to serve it. Immutable; build with {@link #builder()}. */
@@ -18,6 +20,7 @@ public final class SandboxOptions {
   private final long transposeMaxBytes;
   private final double subgraphRateLimit;
   private final double transposeRateLimit;
+  private final Map<String, String> deploymentIds;
 
   private SandboxOptions(Builder b) {
     this.seed = b.seed;
@@ -33,6 +36,7 @@ public final class SandboxOptions {
     this.transposeMaxBytes = b.transposeMaxBytes;
     this.subgraphRateLimit = b.subgraphRateLimit;
     this.transposeRateLimit = b.transposeRateLimit;
+    this.deploymentIds = Map.copyOf(b.deploymentIds);
   }
 
   public static Builder builder() { return new Builder(); }
@@ -42,7 +46,7 @@ public final class SandboxOptions {
         .port(port).liquidationCategory(liquidationCategory).subgraphApiKey(subgraphApiKey)
         .transposeApiKey(transposeApiKey).transposeMaxRows(transposeMaxRows)
         .transposeMaxBytes(transposeMaxBytes).subgraphRateLimit(subgraphRateLimit)
-        .transposeRateLimit(transposeRateLimit);
+        .transposeRateLimit(transposeRateLimit).deploymentIds(deploymentIds);
   }
 
   public long seed() { return seed; }
@@ -83,6 +87,11 @@ public final class SandboxOptions {
   /** Requests per second the Transpose endpoint serves before answering 429; 0 = unlimited. */
   public double transposeRateLimit() { return transposeRateLimit; }
 
+  /** Subgraph deployment id served for a protocol (the Messari mainnet ids unless overridden). */
+  public String deploymentId(String protocol) {
+    return deploymentIds.getOrDefault(protocol, Protocol.of(protocol).defaultDeploymentId());
+  }
+
   @Override
   public String toString() {
     return "seed=" + seed + " wallets=" + wallets + " days=" + days + " markets=" + markets
@@ -103,6 +112,7 @@ public final class SandboxOptions {
     private long transposeMaxBytes = 64L * 1024 * 1024;
     private double subgraphRateLimit;
     private double transposeRateLimit;
+    private final Map<String, String> deploymentIds = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -132,6 +142,19 @@ public final class SandboxOptions {
 
     public Builder transposeRateLimit(double requestsPerSecond) { this.transposeRateLimit = requestsPerSecond; return this; }
 
+    /** Serves {@code protocol} ({@code aave_v2}, {@code aave_v3}, {@code compound_v2}) under another deployment id. */
+    public Builder deploymentId(String protocol, String id) {
+      Protocol.of(protocol);
+      require(id != null && id.matches("[A-Za-z0-9]+"), "a deployment id is letters and digits, was '" + id + "'");
+      deploymentIds.put(protocol, id);
+      return this;
+    }
+
+    private Builder deploymentIds(Map<String, String> ids) {
+      ids.forEach(this::deploymentId);
+      return this;
+    }
+
     public SandboxOptions build() {
       require(wallets >= 1, "wallets must be at least 1, was " + wallets);
       require(days >= 1, "days must be at least 1, was " + days);
@@ -144,6 +167,9 @@ public final class SandboxOptions {
       require("liquidation".equals(liquidationCategory) || "liquidate".equals(liquidationCategory),
           "liquidationCategory must be 'liquidation' or 'liquidate', was '" + liquidationCategory + "'");
       require(subgraphRateLimit >= 0 && transposeRateLimit >= 0, "rate limits must be >= 0 requests/s (0 = unlimited)");
+      require(Protocol.values().length == java.util.Arrays.stream(Protocol.values())
+          .map(p -> deploymentIds.getOrDefault(p.id(), p.defaultDeploymentId())).distinct().count(),
+          "each protocol needs its own deployment id, got " + deploymentIds);
       require(transposeMaxRows >= 1, "transposeMaxRows must be at least 1");
       require(transposeMaxBytes >= 1, "transposeMaxBytes must be at least 1");
       return new SandboxOptions(this);

@@ -29,6 +29,20 @@ class SandboxMainTest {
   }
 
   @Test
+  void deploymentIdsDefaultToMessarisAndCanBeOverridden() {
+    SandboxOptions defaults = SandboxOptions.builder().build();
+    assertEquals("84CvqQHYhydZzr2KSth8s1AFYpBRzUbVJXq6PWuZm9U9", defaults.deploymentId("aave_v2"));
+    assertEquals("6tGbL7WBx287EZwGUvvcQdL6m67JGMJrma3JSTtt5SV7", defaults.deploymentId("compound_v2"));
+    assertEquals("JCNWRypm7FYwV8fx5HhzZPSFaMxgkPuw4TnR3Gpi81zk", defaults.deploymentId("aave_v3"));
+    SandboxOptions custom = defaults.toBuilder().deploymentId("aave_v3", "QmCustomV3").build();
+    assertEquals("QmCustomV3", custom.deploymentId("aave_v3"));
+    assertEquals("QmCustomV3", custom.toBuilder().build().deploymentId("aave_v3"));
+    assertThrows(IllegalArgumentException.class,
+        () -> defaults.toBuilder().deploymentId("aave_v3", defaults.deploymentId("aave_v2")).build());
+    assertThrows(IllegalArgumentException.class, () -> defaults.toBuilder().deploymentId("maker", "Qm1"));
+  }
+
+  @Test
   void badArgumentsSayWhatIsWrong() {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> SandboxMain.parse(new String[] {"--days", "x"}))
         .getMessage().contains("--days must be an integer"));
