@@ -1,0 +1,52 @@
+package dev.defilakehouse.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+
+/** {@code POST /sql} with {@code X-API-KEY}: the Transpose SQL API. */
+final class TransposeHandler extends FaultyHandler {
+  private final String apiKey;
+  private final TransposeService service;
+
+  TransposeHandler(EndpointFaults faults, String apiKey, TransposeService service) {
+    super(faults);
+    this.apiKey = apiKey;
+    this.service = service;
+  }
+
+  @Override
+  Answer answer(HttpExchange ex, byte[] body) {
+    if (!"/sql".equals(ex.getRequestURI().getPath())) {
+      return of(TransposeService.error(404, "no route: use POST /sql"));
+    }
+    String key = ex.getRequestHeaders().getFirst("X-API-KEY");
+    if (key == null || key.isBlank()) {
+      return of(TransposeService.error(401, "missing API key: send it in the X-API-KEY header"));
+    }
+    if (!key.equals(apiKey)) {
+      return of(TransposeService.error(403, "invalid API key"));
+    }
+    if (!"POST".equals(ex.getRequestMethod())) {
+      return of(TransposeService.error(405, "method not allowed: send the query with POST"));
+    }
+    JsonNode request;
+    try {
+      request = Json.read(body);
+    } catch (IOException e) {
+      return of(TransposeService.error(400, "invalid JSON body: " + e.getMessage().split("\n")[0]));
+    }
+    if (request == null || !request.isObject()) {
+      return of(TransposeService.error(400, "the request body must be a JSON object with \"sql\""));
+    }
+    return of(service.execute(request));
+  }
+
+  private static Answer of(TransposeService.Response r) { return new Answer(r.status(), r.body()); }
+
+  @Override
+  byte[] errorBody(int status, String message) { return TransposeService.error(status, message).body(); }
+
+  @Override
+  byte[] errorIn200() { return null; }
+}
