@@ -17,7 +17,9 @@ import dev.defilakehouse.common.testing.SparkTestSession;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
+import mockwebserver3.SocketEffect;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
@@ -119,6 +121,33 @@ class TransposeEventsJobTest {
         .collectAsList().stream().collect(java.util.stream.Collectors.toMap(
             r -> r.get(0).toString() + "/" + r.getString(1), r -> r.getLong(2)));
     assertEquals(Map.of("2024-01-01/run-3", 4L, "2024-01-02/run-2", 2L), runsByDay);
+  }
+
+  @Test
+  void faultsOnTheWayStillEndWithExactlyTheRightRows(@TempDir Path root) throws Exception {
+    List<java.util.function.Supplier<MockResponse>> faults = List.of(
+        () -> new MockResponse.Builder().code(429).addHeader("Retry-After", "1")
+            .body("{\"status\":\"error\",\"message\":\"rate limited\"}").build(),
+        () -> FakeTranspose.response(502, "<html>bad gateway</html>"),
+        () -> FakeTranspose.response(200, "{\"status\":\"success\",\"results\":[{\"block_n"),
+        () -> new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build(),
+        () -> new MockResponse.Builder().onResponseStart(SocketEffect.Stall.INSTANCE).build(),
+        () -> FakeTranspose.response(200, "{\"status\":\"success\",\"stats\":{\"truncated\":true},\"results\":["
+            + DAY1.get(0) + "]}"));
+    java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
+    transpose.fault = body -> {
+      int i = served.getAndIncrement();
+      return i < faults.size() ? faults.get(i).get() : null;
+    };
+
+    JobReport report = RawJobTestSupport.run(spark, JOB, root, "2024-01-01", "2024-01-03",
+        options("transpose.page_size", "2", "http.max_attempts", "8", "http.read_timeout_ms", "500"), "run-1");
+
+    assertEquals(concat(DAY1, DAY2), RawJobTestSupport.table(spark, root, TABLE).orderBy("block_number", "log_index")
+        .collectAsList().stream().map(r -> (String) r.getAs("payload")).toList());
+    assertEquals("connection:1,http_429:1,http_502:1,malformed_json:1,timeout:1,truncated_page:1",
+        report.metrics().get("transpose_faults"));
+    assertEquals(5L, report.metrics().get("transpose_retries"));
   }
 
   @Test
