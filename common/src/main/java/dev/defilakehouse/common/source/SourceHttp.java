@@ -142,7 +142,8 @@ public final class SourceHttp implements AutoCloseable {
       } catch (InterruptedIOException e) {
         // SocketTimeoutException (connect/read) and OkHttp's call timeout
         reason = "timeout";
-        fault = "timeout (" + masker.mask(e.getMessage()) + ")";
+        String message = masker.mask(e.getMessage());
+        fault = message == null || message.equals("timeout") ? "timeout" : "timeout (" + message + ")";
         error = e;
       } catch (IOException e) {
         reason = "connection";

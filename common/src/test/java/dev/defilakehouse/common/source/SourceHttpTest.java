@@ -169,6 +169,35 @@ class SourceHttpTest {
   }
 
   @Test
+  void concurrentCallersNeverExceedMaxConcurrency() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger maxSeen = new java.util.concurrent.atomic.AtomicInteger();
+    server.setDispatcher(new mockwebserver3.Dispatcher() {
+      @Override
+      public MockResponse dispatch(mockwebserver3.RecordedRequest request) throws InterruptedException {
+        maxSeen.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        Thread.sleep(50); // hold the request so unbounded callers would overlap
+        inFlight.decrementAndGet();
+        return json("{\"ok\":\"yes\"}");
+      }
+    });
+    java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(6);
+    try {
+      List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        results.add(callers.submit(this::call));
+      }
+      for (java.util.concurrent.Future<String> r : results) {
+        assertEquals("yes", r.get());
+      }
+    } finally {
+      callers.shutdownNow();
+    }
+    assertEquals(6, server.getRequestCount());
+    assertTrue(maxSeen.get() <= 2, "max_concurrency=2 but " + maxSeen.get() + " requests were in flight");
+  }
+
+  @Test
   void backoffIsFullJitterBelowTheExponentialCeiling() {
     HttpSettings s = new HttpSettings(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 10,
         Duration.ofMillis(100), Duration.ofMillis(1000), Duration.ofSeconds(60), 0, 1);
