@@ -80,6 +80,8 @@ public final class JsonText {
         int begin = (int) p.currentTokenLocation().getCharOffset();
         if (t.isStructStart()) {
           p.skipChildren();
+        } else {
+          p.finishToken(); // strings are read lazily: consume it so the location is its end
         }
         int end = (int) p.currentLocation().getCharOffset();
         elements.add(json.substring(begin, end));
