@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one HTTP stack of the source clients (OkHttp): timeouts, bounded retries with exponential
- * backoff and full jitter on connection errors, timeouts, 429 and 5xx (honouring
+ * backoff and full jitter on connection errors, timeouts, 408, 429 and 5xx (honouring
  * {@code Retry-After}), a token-bucket rate limit and a bound on concurrent requests. 401/403 fail
  * at once naming the key variable. Everything it prints or throws goes through the
  * {@link SecretMasker}.
@@ -102,8 +102,15 @@ public final class SourceHttp implements AutoCloseable {
   /** POSTs {@code jsonBody} and hands a 2xx body to {@code handler}, retrying transient faults. */
   public <T> T postJson(String url, Map<String, String> headers, String jsonBody, String what, BodyHandler<T> handler) {
     String request = describe(url, what);
-    Request.Builder builder = new Request.Builder().url(url).post(RequestBody.create(jsonBody, JSON))
-        .header("Accept", "application/json");
+    Request.Builder builder;
+    try {
+      builder = new Request.Builder().url(url);
+    } catch (IllegalArgumentException e) {
+      // OkHttp's message may quote the URL, and with it the gateway key
+      throw new IllegalArgumentException(source + ": invalid URL " + masker.mask(url) + " ("
+          + masker.mask(e.getMessage()) + "): check the source's --option <source>.url");
+    }
+    builder.post(RequestBody.create(jsonBody, JSON)).header("Accept", "application/json");
     headers.forEach(builder::header);
     Request httpRequest = builder.build();
     for (int attempt = 1; ; attempt++) {
@@ -123,7 +130,7 @@ public final class SourceHttp implements AutoCloseable {
               + request + ": set the environment variable " + keyVariable + " to a valid key"
               + detail(" (server said: ", body, ")"));
         }
-        if (code == 429 || code >= 500) {
+        if (code == 408 || code == 429 || code >= 500) {
           reason = "http_" + code;
           fault = "HTTP " + code + detail(": ", body, "");
           retryAfter = RetryAfter.parse(response.header("Retry-After"), clock).orElse(null);

@@ -54,7 +54,7 @@ class SourceHttpTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {500, 502, 503})
+  @ValueSource(ints = {408, 500, 502, 503, 504})
   void serverErrorsAreRetriedThenSucceed(int code) {
     server.enqueue(status(code, "{\"message\":\"upstream trouble\"}"));
     server.enqueue(json("{\"ok\":\"yes\"}"));
@@ -195,6 +195,14 @@ class SourceHttpTest {
     }
     assertEquals(6, server.getRequestCount());
     assertTrue(maxSeen.get() <= 2, "max_concurrency=2 but " + maxSeen.get() + " requests were in flight");
+  }
+
+  @Test
+  void anInvalidUrlIsReportedWithoutTheKey() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> http.postJson(
+        "gateway.example/api/" + SUBGRAPH_KEY + "/subgraphs/id/Qm1", Map.of(), "{}", "q", body -> body));
+    assertTrue(e.getMessage().contains("invalid URL"), e.getMessage());
+    assertFalse(CapturedLogs.stackTrace(e).contains(SUBGRAPH_KEY), e.getMessage());
   }
 
   @Test
