@@ -151,6 +151,19 @@ class TransposeEventsJobTest {
   }
 
   @Test
+  void twoAdjacentIntervalsEqualTheirUnion(@TempDir Path root) throws Exception {
+    Path union = root.resolve("union");
+    Path pieces = root.resolve("pieces");
+    RawJobTestSupport.run(spark, JOB, union, "2024-01-01", "2024-01-03", options(), "run-u");
+    RawJobTestSupport.run(spark, JOB, pieces, "2024-01-01", "2024-01-02", options(), "run-p1");
+    RawJobTestSupport.run(spark, JOB, pieces, "2024-01-02", "2024-01-03", options(), "run-p2");
+
+    List<String> expected = RawJobTestSupport.content(spark, union, TABLE, "block_number", "log_index");
+    assertEquals(6, expected.size());
+    assertEquals(expected, RawJobTestSupport.content(spark, pieces, TABLE, "block_number", "log_index"));
+  }
+
+  @Test
   void liquidationsUseTheConfiguredCategoryLiteral(@TempDir Path root) throws Exception {
     transpose.event(event("liquidate", "aave", "v2", "2024-01-01T08:00:00Z", 170, 9, "11"));
     RawJobTestSupport.run(spark, "raw.transpose_liquidation_events", root, "2024-01-01", "2024-01-02",
