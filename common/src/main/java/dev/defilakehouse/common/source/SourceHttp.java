@@ -118,6 +118,7 @@ public final class SourceHttp implements AutoCloseable {
       String fault;
       Throwable error = null;
       Duration retryAfter = null;
+      int status = -1;
       waitForRateLimit(request);
       acquirePermit(request);
       stats.attempt();
@@ -132,6 +133,7 @@ public final class SourceHttp implements AutoCloseable {
         }
         if (code == 408 || code == 429 || code >= 500) {
           reason = "http_" + code;
+          status = code;
           fault = "HTTP " + code + detail(": ", body, "");
           retryAfter = RetryAfter.parse(response.header("Retry-After"), clock).orElse(null);
         } else if (code < 200 || code >= 300) {
@@ -161,7 +163,7 @@ public final class SourceHttp implements AutoCloseable {
       }
       stats.fault(reason);
       if (attempt >= settings.maxAttempts()) {
-        throw new SourceException(source, -1, source + " request failed after " + attempt + " attempts: "
+        throw new SourceException(source, status, source + " request failed after " + attempt + " attempts: "
             + request + "; last fault: " + fault, masker.sanitize(error));
       }
       Duration wait = delay(attempt, retryAfter);

@@ -123,6 +123,7 @@ class SourceHttpTest {
     SourceException e = assertThrows(SourceException.class, this::call);
     assertEquals(3, server.getRequestCount());
     assertEquals(2, sleeper.sleeps.size());
+    assertEquals(503, e.status());
     assertTrue(e.getMessage().startsWith("the_graph request failed after 3 attempts"), e.getMessage());
     assertTrue(e.getMessage().contains("/api/***/subgraphs/id/Qm123"), e.getMessage());
     assertTrue(e.getMessage().contains("test query"), e.getMessage());
