@@ -1,0 +1,220 @@
+package dev.defilakehouse.common.source;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One subgraph deployment behind The Graph gateway ({@code <url>/api/<key>/subgraphs/id/<id>}).
+ * Snapshots are paginated with {@code where:{id_gt:$lastId}} ordered by id, every page pinned to
+ * the same {@code block:{number:$block}}; each entity comes back as its verbatim JSON text.
+ */
+public final class SubgraphClient {
+  public static final String SOURCE = "the_graph";
+  private static final Logger LOG = LoggerFactory.getLogger(SubgraphClient.class);
+
+  /** The Messari lending entities the raw layer snapshots, with the fields docs/tables.md lists. */
+  public enum Entity {
+    MARKETS("markets", "id name liquidationThreshold maximumLTV inputToken { id symbol decimals } inputTokenPriceUSD"),
+    POSITIONS("positions", "id account { id } market { id } side isCollateral balance");
+
+    private final String field;
+    private final String selection;
+
+    Entity(String field, String selection) {
+      this.field = field;
+      this.selection = selection;
+    }
+
+    public String field() {
+      return field;
+    }
+
+    /** Pagination as The Graph documents it: id_gt the last id of the previous page, ordered by id. */
+    public String query() {
+      return "query Page($block: Int!, $first: Int!, $lastId: String!) { " + field
+          + "(block: {number: $block}, first: $first, orderBy: id, orderDirection: asc, where: {id_gt: $lastId}) { "
+          + selection + " } }";
+    }
+  }
+
+  public static final String META_QUERY = "{ _meta { block { number hash timestamp } hasIndexingErrors } }";
+
+  /** What {@code _meta} says about the deployment's indexing head. */
+  public record Meta(long blockNumber, String blockHash, Long blockTimestamp, boolean hasIndexingErrors) {}
+
+  /** One entity: its id, its JSON exactly as received, and the request (JSON, no key) it came from. */
+  public record Record(String id, String payload, String request) {}
+
+  private final SourceHttp http;
+  private final String url;
+  private final String protocol;
+  private final String deploymentId;
+  private final int pageSize;
+
+  public SubgraphClient(SourceHttp http, String baseUrl, String apiKey, String protocol, String deploymentId,
+                        int pageSize) {
+    if (pageSize < 1 || pageSize > 1000) {
+      throw new IllegalArgumentException("--option subgraph.page_size must be between 1 and 1000 (The Graph's limit), was "
+          + pageSize);
+    }
+    if (deploymentId == null || deploymentId.isBlank()) {
+      throw new IllegalArgumentException("no subgraph deployment id for " + protocol
+          + ": set --option subgraph.deployment." + protocol + "=<id>");
+    }
+    this.http = http;
+    this.url = stripSlash(baseUrl) + "/api/" + apiKey + "/subgraphs/id/" + deploymentId;
+    this.protocol = protocol;
+    this.deploymentId = deploymentId;
+    this.pageSize = pageSize;
+  }
+
+  public String protocol() {
+    return protocol;
+  }
+
+  public Meta meta() {
+    String body = body(META_QUERY, Map.of());
+    JsonNode data = http.postJson(url, Map.of(), body, protocol + " _meta", b -> data(b, protocol + " _meta"));
+    JsonNode meta = data.path("_meta");
+    Long number = JsonText.longValue(meta.path("block"), "number");
+    if (number == null) {
+      throw new SourceException(SOURCE, "subgraph " + protocol + " (deployment " + deploymentId
+          + ") answered _meta without block.number: " + JsonText.start(meta.toString()));
+    }
+    return new Meta(number, JsonText.text(meta.path("block"), "hash"), JsonText.longValue(meta.path("block"), "timestamp"),
+        meta.path("hasIndexingErrors").asBoolean(false));
+  }
+
+  /** Fails with a clear message when the deployment has not indexed {@code block} yet. */
+  public Meta requireIndexed(long block, String snapshot) {
+    Meta meta = meta();
+    if (meta.blockNumber() < block) {
+      throw new SourceException(SOURCE, "subgraph " + protocol + " (deployment " + deploymentId
+          + ") has indexed only up to block " + meta.blockNumber() + " but the snapshot of " + snapshot
+          + " needs block " + block + ": wait until the deployment has caught up, then re-run");
+    }
+    if (meta.hasIndexingErrors()) {
+      LOG.warn("subgraph {} (deployment {}) reports indexing errors; its data at block {} may be incomplete",
+          protocol, deploymentId, block);
+    }
+    return meta;
+  }
+
+  /** Every entity at {@code block}, page by page; {@code onPage} gets each page's row count. */
+  public List<Record> fetchAll(Entity entity, long block, IntConsumer onPage) {
+    List<Record> records = new ArrayList<>();
+    String lastId = "";
+    while (true) {
+      Map<String, Object> variables = new java.util.LinkedHashMap<>();
+      variables.put("block", block);
+      variables.put("first", pageSize);
+      variables.put("lastId", lastId);
+      String request = request(entity, variables);
+      String what = protocol + " " + entity.field() + " at block " + block + " after id '" + lastId + "'";
+      List<String> page = http.postJson(url, Map.of(), body(entity.query(), variables), what,
+          b -> entities(b, entity, what));
+      for (String payload : page) {
+        String id = idOf(payload, what);
+        if (id.compareTo(lastId) <= 0) {
+          throw new SourceException(SOURCE, what + ": the subgraph returned id '" + id
+              + "' not after the previous page's last id; pagination would not terminate");
+        }
+        lastId = id;
+        records.add(new Record(id, payload, request));
+      }
+      onPage.accept(page.size());
+      if (page.size() < pageSize) {
+        return records;
+      }
+    }
+  }
+
+  /** {@code data} of a GraphQL response; {@code errors} fail (transient ones are retried). */
+  private JsonNode data(String body, String what) throws RetryableFault {
+    JsonNode root = JsonText.parseObject(body, what);
+    JsonNode errors = root.path("errors");
+    if (errors.isArray() && errors.size() > 0) {
+      List<String> messages = new ArrayList<>();
+      errors.forEach(e -> messages.add(e.path("message").asText(e.toString())));
+      String joined = String.join("; ", messages);
+      if (isTransient(joined)) {
+        throw new RetryableFault("graphql_transient", "GraphQL errors: " + joined);
+      }
+      throw new SourceException(SOURCE, -1, "subgraph " + protocol + " rejected the query " + what + ": "
+          + http.masker().mask(joined), null);
+    }
+    JsonNode data = root.path("data");
+    if (!data.isObject()) {
+      throw new RetryableFault("malformed_json", what + " returned no data object: " + JsonText.start(body));
+    }
+    return data;
+  }
+
+  private List<String> entities(String body, Entity entity, String what) throws RetryableFault {
+    data(body, what);
+    try {
+      List<String> elements = JsonText.arrayElements(body, "data", entity.field());
+      if (elements == null) {
+        throw new RetryableFault("malformed_json", what + " returned no '" + entity.field() + "' array: "
+            + JsonText.start(body));
+      }
+      return elements;
+    } catch (IOException e) {
+      throw new RetryableFault("malformed_json", what + " returned malformed JSON: " + e.getMessage());
+    }
+  }
+
+  private String idOf(String payload, String what) {
+    try {
+      String id = JsonText.text(JsonText.MAPPER.readTree(payload), "id");
+      if (id == null) {
+        throw new SourceException(SOURCE, what + ": an entity without id: " + JsonText.start(payload));
+      }
+      return id;
+    } catch (IOException e) {
+      throw new SourceException(SOURCE, what + ": unreadable entity " + JsonText.start(payload));
+    }
+  }
+
+  /**
+   * Gateway and indexer hiccups worth another attempt; anything else (validation, unknown fields,
+   * a block not indexed) is the query's fault and fails at once.
+   */
+  static boolean isTransient(String message) {
+    String m = message.toLowerCase(Locale.ROOT);
+    return m.contains("bad indexers") || m.contains("indexing") || m.contains("timeout") || m.contains("timed out")
+        || m.contains("unavailable") || m.contains("too many") || m.contains("rate limit") || m.contains("overloaded")
+        || m.contains("try again") || m.contains("internal error") || m.contains("no suitable indexer");
+  }
+
+  private String body(String query, Map<String, Object> variables) {
+    ObjectNode body = JsonText.MAPPER.createObjectNode();
+    body.put("query", query);
+    body.set("variables", JsonText.MAPPER.valueToTree(variables));
+    return body.toString();
+  }
+
+  /** The {@code request} column: source, endpoint, query and variables, never the key. */
+  private String request(Entity entity, Map<String, Object> variables) {
+    ObjectNode request = JsonText.MAPPER.createObjectNode();
+    request.put("source", SOURCE);
+    request.put("endpoint", "subgraphs/id/" + deploymentId);
+    request.put("protocol", protocol);
+    request.put("entity", entity.field());
+    request.put("query", entity.query());
+    request.set("variables", JsonText.MAPPER.valueToTree(variables));
+    return request.toString();
+  }
+
+  static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+}

@@ -1,0 +1,129 @@
+package dev.defilakehouse.jobs.raw;
+
+import dev.defilakehouse.common.catalog.TableSpec;
+import dev.defilakehouse.common.config.RunConfig;
+import dev.defilakehouse.common.job.JobContext;
+import dev.defilakehouse.common.job.LakehouseJob;
+import dev.defilakehouse.common.source.FetchProgress;
+import dev.defilakehouse.common.source.ProtocolVersion;
+import dev.defilakehouse.common.source.SourceClients;
+import dev.defilakehouse.common.source.SourceHttp;
+import dev.defilakehouse.common.source.SubgraphClient;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code raw.the_graph_historical_market_data} / {@code _account_positions}: for each snapshot date
+ * d ({@code start < d <= end}) every protocol's entities at d's first block (from
+ * {@code raw.transpose_ethereum_daily_blocks}), each deployment's {@code _meta} checked first, then
+ * ONE commit replacing that {@code snapshot_date}.
+ */
+public final class TheGraphSnapshotJob implements LakehouseJob {
+  private static final Logger LOG = LoggerFactory.getLogger(TheGraphSnapshotJob.class);
+
+  private final String name;
+  private final SubgraphClient.Entity entity;
+  private final String idColumn;
+
+  public TheGraphSnapshotJob(String name, SubgraphClient.Entity entity, String idColumn) {
+    this.name = name;
+    this.entity = entity;
+    this.idColumn = idColumn;
+  }
+
+  public static TheGraphSnapshotJob markets() {
+    return new TheGraphSnapshotJob("raw.the_graph_historical_market_data", SubgraphClient.Entity.MARKETS, "market_id");
+  }
+
+  public static TheGraphSnapshotJob positions() {
+    return new TheGraphSnapshotJob("raw.the_graph_historical_account_positions", SubgraphClient.Entity.POSITIONS,
+        "position_id");
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The first block of a snapshot date, as the daily blocks job recorded it. */
+  record SnapshotBlock(long number, Timestamp timestamp) {}
+
+  @Override
+  public void run(JobContext ctx) {
+    RunConfig config = ctx.config();
+    TableSpec table = ctx.table(name);
+    List<LocalDate> dates = config.interval().snapshotDates();
+    if (dates.isEmpty()) {
+      LOG.warn("{}: interval {} holds no snapshot date (a day d with start < d <= end); nothing to do", name,
+          config.interval());
+      return;
+    }
+    Map<LocalDate, SnapshotBlock> blocks = snapshotBlocks(ctx, dates);
+    List<ProtocolVersion> protocols = SourceClients.protocols(config);
+    try (SourceHttp http = SourceClients.subgraphHttp(config, ctx.secrets())) {
+      Map<String, SubgraphClient> clients = new LinkedHashMap<>();
+      for (ProtocolVersion p : protocols) {
+        clients.put(p.id(), SourceClients.subgraph(config, ctx.secrets(), http, p.id()));
+      }
+      long pages = 0;
+      for (LocalDate date : dates) {
+        SnapshotBlock block = blocks.get(date);
+        Timestamp ingestedAt = Timestamp.from(Instant.now());
+        List<Row> rows = new ArrayList<>();
+        for (SubgraphClient client : clients.values()) {
+          client.requireIndexed(block.number(), date.toString());
+          FetchProgress progress = new FetchProgress(client.protocol() + " " + entity.field() + " of " + date
+              + " at block " + block.number());
+          for (SubgraphClient.Record r : client.fetchAll(entity, block.number(), progress::page)) {
+            rows.add(RowFactory.create(client.protocol(), Date.valueOf(date), block.number(), block.timestamp(),
+                r.id(), r.payload(), r.request(), ingestedAt, config.runId()));
+          }
+          progress.done();
+          pages += progress.pages();
+        }
+        long version = ctx.tables().replaceWhere(table, RawRows.frame(ctx.spark(), rows, RawRows.snapshot(idColumn)),
+            "snapshot_date = DATE'" + date + "'");
+        LOG.info("{}: committed {} rows of snapshot {} (block {}) as version {}", name, rows.size(), date,
+            block.number(), version);
+        ctx.report().addRead(rows.size());
+        ctx.report().addWritten(rows.size());
+        ctx.report().committed(table.id(), version);
+      }
+      ctx.report().metric("pages", pages);
+      http.stats().publish(ctx.report());
+    }
+  }
+
+  /** Every snapshot date's block, or a message saying which job to run first. */
+  private static Map<LocalDate, SnapshotBlock> snapshotBlocks(JobContext ctx, List<LocalDate> dates) {
+    TableSpec blocksTable = ctx.table(TransposeDailyBlocksJob.NAME);
+    String runFirst = ": run " + TransposeDailyBlocksJob.NAME + " for an interval covering " + dates.get(0) + ".."
+        + dates.get(dates.size() - 1) + " first";
+    if (!ctx.tables().exists(blocksTable)) {
+      throw new IllegalStateException("table " + blocksTable.id() + " does not exist yet" + runFirst);
+    }
+    String in = dates.stream().map(d -> "DATE'" + d + "'").collect(Collectors.joining(", "));
+    Map<LocalDate, SnapshotBlock> blocks = new LinkedHashMap<>();
+    for (Row row : ctx.tables().read(blocksTable).where("block_date IN (" + in + ")")
+        .select("block_date", "block_number", "block_timestamp").collectAsList()) {
+      if (!row.isNullAt(1)) {
+        blocks.put(row.getDate(0).toLocalDate(), new SnapshotBlock(row.getLong(1), row.getTimestamp(2)));
+      }
+    }
+    List<LocalDate> missing = dates.stream().filter(d -> !blocks.containsKey(d)).toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException(blocksTable.id() + " has no first block for " + missing + runFirst);
+    }
+    return blocks;
+  }
+}
