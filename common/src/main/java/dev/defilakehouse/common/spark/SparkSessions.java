@@ -1,7 +1,9 @@
 package dev.defilakehouse.common.spark;
 
 import dev.defilakehouse.common.config.RunConfig;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
@@ -42,28 +44,66 @@ public final class SparkSessions {
         .config("spark.sql.sources.partitionOverwriteMode", "static");
   }
 
-  /** Local master plus a persistent Derby metastore and warehouse under the lakehouse root. */
+  /**
+   * Local master plus a persistent Derby metastore and warehouse under the lakehouse root. With an
+   * object-store root ({@code s3a://bucket}) the warehouse lives there too, but Derby needs a local
+   * folder: {@code lakehouse/_metastore-<scheme>-<bucket>} under the working directory.
+   */
   public static SparkSession.Builder local(SparkSession.Builder builder, String lakehouseRoot, String master) {
-    Path root = Path.of(lakehouseRoot).toAbsolutePath().normalize();
-    Path metastore = root.resolve("_metastore");
+    Path metastore = localMetastoreDir(lakehouseRoot);
     System.setProperty("derby.system.home", metastore.toString());
     return builder
         .master(master)
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1")
-        .config("spark.sql.warehouse.dir", root.resolve("_warehouse").toUri().toString())
+        .config("spark.sql.warehouse.dir", warehouseDir(lakehouseRoot))
         .config("spark.hadoop.javax.jdo.option.ConnectionURL",
             "jdbc:derby:;databaseName=" + metastore.resolve("metastore_db") + ";create=true")
         .config("spark.hadoop.datanucleus.schema.autoCreateAll", "true")
         .config("spark.hadoop.hive.metastore.schema.verification", "false");
   }
 
-  /** S3A settings from {@code --option s3a.*} (endpoint, path style, credentials provider). */
-  static void s3a(SparkSession.Builder builder, Map<String, String> options) {
+  /** True for roots like {@code s3a://bucket}; false for plain paths and {@code file:} URIs. */
+  static boolean isRemote(String lakehouseRoot) {
+    return lakehouseRoot.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*") && !lakehouseRoot.startsWith("file:");
+  }
+
+  static String warehouseDir(String lakehouseRoot) {
+    if (isRemote(lakehouseRoot)) {
+      return lakehouseRoot.replaceAll("/+$", "") + "/_warehouse";
+    }
+    return localRoot(lakehouseRoot).resolve("_warehouse").toUri().toString();
+  }
+
+  static Path localMetastoreDir(String lakehouseRoot) {
+    if (isRemote(lakehouseRoot)) {
+      String name = lakehouseRoot.replaceAll("/+$", "").replaceAll("[^A-Za-z0-9._-]+", "-");
+      return Path.of("lakehouse").toAbsolutePath().normalize().resolve("_metastore-" + name);
+    }
+    return localRoot(lakehouseRoot).resolve("_metastore");
+  }
+
+  private static Path localRoot(String lakehouseRoot) {
+    Path root = lakehouseRoot.startsWith("file:") ? Path.of(URI.create(lakehouseRoot)) : Path.of(lakehouseRoot);
+    return root.toAbsolutePath().normalize();
+  }
+
+  /**
+   * S3A settings from {@code --option s3a.<key>=v} as Hadoop keys ({@code fs.s3a.<key>}): endpoint,
+   * path style, credentials, region, SSL, per-bucket overrides. The session gets them as
+   * {@code spark.hadoop.fs.s3a.*}; docs/s3.md lists the ones an S3-compatible endpoint needs.
+   */
+  public static Map<String, String> s3aHadoopSettings(Map<String, String> options) {
+    Map<String, String> settings = new LinkedHashMap<>();
     options.forEach((k, v) -> {
       if (k.startsWith("s3a.")) {
-        builder.config("spark.hadoop.fs.s3a." + k.substring("s3a.".length()), v);
+        settings.put("fs.s3a." + k.substring("s3a.".length()), v);
       }
     });
+    return settings;
+  }
+
+  static void s3a(SparkSession.Builder builder, Map<String, String> options) {
+    s3aHadoopSettings(options).forEach((k, v) -> builder.config("spark.hadoop." + k, v));
   }
 }
