@@ -1,31 +1,12 @@
 package dev.defilakehouse.common.transform.stage;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.sort_array;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import org.apache.spark.sql.Row;
 
 /** Assertions on a {@link StageResult} shared by the stage tests. */
 public final class StageAssertions {
   private StageAssertions() {}
-
-  /** record_key → sorted reasons of every quarantined row. */
-  public static Map<String, List<String>> reasonsByKey(StageResult result) {
-    Map<String, List<String>> out = new TreeMap<>();
-    for (Row r : result.quarantineRows("stage.test", "run").select(col("record_key"), sort_array(col("reasons")))
-        .collectAsList()) {
-      List<String> reasons = r.getList(1);
-      out.merge(r.getString(0), reasons, (a, b) -> {
-        throw new AssertionError("two quarantine rows for " + r.getString(0) + " with " + a + " and " + b
-            + "; use quarantinedRows() for conflicting copies");
-      });
-    }
-    return out;
-  }
 
   /** "record_key reason,reason" of each quarantined row, sorted (Java string order). */
   public static List<String> quarantinedReasons(StageResult result) {
