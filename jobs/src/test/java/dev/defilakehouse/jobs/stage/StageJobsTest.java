@@ -191,7 +191,7 @@ class StageJobsTest {
 
     IllegalStateException failure = assertThrows(IllegalStateException.class, () -> run(root, DEPOSITS, "run-1", Map.of()));
     String message = failure.getMessage();
-    assertTrue(message.startsWith(DEPOSITS + ": 2 of 3 raw rows quarantined (66.67%), above quarantine.max_share=0.01"), message);
+    assertTrue(message.startsWith(DEPOSITS + ": 2 of 3 raw rows of block_date=2024-01-01 quarantined (66.67%), above quarantine.max_share=0.01"), message);
     assertTrue(message.contains("top rules: negative_quantity=1, non_numeric_quantity=1"), message);
     assertTrue(message.contains("db_stage_local.quarantine WHERE source_table = '" + DEPOSITS + "'"), message);
 

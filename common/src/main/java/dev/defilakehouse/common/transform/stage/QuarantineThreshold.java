@@ -24,18 +24,21 @@ public final class QuarantineThreshold {
     return share;
   }
 
-  /** Throws when the quarantined share is above {@code maxShare}; the message says what and where to look. */
-  public static void check(String stageTable, StageCounts counts, double maxShare, String quarantineTable) {
+  /**
+   * Throws when the quarantined share is above {@code maxShare}; the message says what and where to
+   * look. {@code scope} names the partition checked, e.g. {@code block_date=2024-01-01}.
+   */
+  public static void check(String stageTable, String scope, StageCounts counts, double maxShare, String quarantineTable) {
     if (counts.quarantinedShare() <= maxShare) {
       return;
     }
     String topRules = counts.quarantineRuleCounts().entrySet().stream().limit(TOP_RULES)
         .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
     throw new IllegalStateException(String.format(Locale.ROOT,
-        "%s: %d of %d raw rows quarantined (%.2f%%), above %s=%s (%.2f%%); top rules: %s. "
-            + "%s was NOT written for this interval. The quarantined rows, with every failed rule and the raw payload, "
+        "%s: %d of %d raw rows of %s quarantined (%.2f%%), above %s=%s (%.2f%%); top rules: %s. "
+            + "%s was NOT written for %s. The quarantined rows, with every failed rule and the raw payload, "
             + "are in %s WHERE source_table = '%s'. Fix the source data or the rule, or raise --option %s, then re-run.",
-        stageTable, counts.quarantinedRawRows(), counts.rawRows(), 100 * counts.quarantinedShare(), OPTION, maxShare,
-        100 * maxShare, topRules, stageTable, quarantineTable, stageTable, OPTION));
+        stageTable, counts.quarantinedRawRows(), counts.rawRows(), scope, 100 * counts.quarantinedShare(), OPTION, maxShare,
+        100 * maxShare, topRules, stageTable, scope, quarantineTable, stageTable, OPTION));
   }
 }

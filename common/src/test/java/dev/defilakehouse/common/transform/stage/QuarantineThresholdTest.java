@@ -19,15 +19,15 @@ class QuarantineThresholdTest {
 
   @Test
   void atTheThresholdPassesAboveItFailsNamingTableShareTopRulesAndWhereToLook() {
-    assertDoesNotThrow(() -> QuarantineThreshold.check(TABLE, counts(100, 1), 0.01, "db_stage_local.quarantine"));
-    assertDoesNotThrow(() -> QuarantineThreshold.check(TABLE, counts(0, 0), 0.0, "db_stage_local.quarantine"));
+    assertDoesNotThrow(() -> QuarantineThreshold.check(TABLE, "block_date=2024-01-01", counts(100, 1), 0.01, "db_stage_local.quarantine"));
+    assertDoesNotThrow(() -> QuarantineThreshold.check(TABLE, "block_date=2024-01-01", counts(0, 0), 0.0, "db_stage_local.quarantine"));
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> QuarantineThreshold.check(TABLE, counts(100, 3), 0.01, "db_stage_local.quarantine"));
-    assertTrue(e.getMessage().startsWith(TABLE + ": 3 of 100 raw rows quarantined (3.00%), above quarantine.max_share=0.01"),
+        () -> QuarantineThreshold.check(TABLE, "block_date=2024-01-01", counts(100, 3), 0.01, "db_stage_local.quarantine"));
+    assertTrue(e.getMessage().startsWith(TABLE + ": 3 of 100 raw rows of block_date=2024-01-01 quarantined (3.00%), above quarantine.max_share=0.01"),
         e.getMessage());
     assertTrue(e.getMessage().contains("top rules: negative_quantity=2, invalid_json=1."), e.getMessage());
     assertTrue(e.getMessage().contains("db_stage_local.quarantine WHERE source_table = '" + TABLE + "'"), e.getMessage());
-    assertTrue(e.getMessage().contains("NOT written"), e.getMessage());
+    assertTrue(e.getMessage().contains("NOT written for block_date=2024-01-01"), e.getMessage());
   }
 
   @Test
