@@ -127,7 +127,8 @@ final class StageJob implements LakehouseJob {
           "source_table = '" + stageTable + "' AND record_date = DATE'" + date + "'"));
       LOG.info("{} {}={}: raw={} stage={} quarantined={} collapsed_duplicates={} rules={}", stageTable, span.partitionColumn,
           date, counts.rawRows(), counts.stageRows(), counts.quarantinedRows(), counts.collapsedDuplicates(), counts.ruleCounts());
-      QuarantineThreshold.check(stageTable, span.partitionColumn + "=" + date, counts, maxShare, quarantine.qualifiedName(ctx.config().env()));
+      QuarantineThreshold.check(stageTable, span.partitionColumn + "=" + date, counts, maxShare,
+          quarantine.qualifiedName(ctx.config().env()));
 
       TableSpec stage = ctx.table(stageTable);
       Dataset<Row> rows = result.stageRows();

@@ -183,6 +183,7 @@ public final class LendingEventsStage {
         "category is not one of " + KINDS));
     rules.add(error("wrong_category", col("category").isin(KINDS.toArray()).and(col("category").notEqual(kind)),
         "a known category other than " + kind + " in the " + kind + " table"));
+    // market and sender addresses are not required, but must be well-formed when present.
     List<String> addresses = new ArrayList<>(List.of("market_address", "token_address", "account_address", "sender_address"));
     if (isLiquidation()) {
       addresses.addAll(List.of("liquidator_address", "liquidated_token_address"));
