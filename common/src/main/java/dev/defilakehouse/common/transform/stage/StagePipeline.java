@@ -1,0 +1,92 @@
+package dev.defilakehouse.common.transform.stage;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.arrays_overlap;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.when;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+
+/**
+ * The shared tail of every stage transformation: flag conflicting duplicates, evaluate all rules in
+ * one pass into an array of failed rule names, and collapse exact duplicates (same key, same content)
+ * into one row that remembers how many raw rows it stands for.
+ *
+ * <p>Input: the typed stage columns plus {@link #PAYLOAD}, {@link #RECORD_DATE}, {@link #RECORD_KEY}
+ * and whatever helper columns the rules read.
+ */
+public final class StagePipeline {
+  public static final String PAYLOAD = "_payload";
+  public static final String RECORD_DATE = "_record_date";
+  public static final String RECORD_KEY = "_record_key";
+  public static final String FAILED_RULES = "_failed_rules";
+  public static final String QUARANTINED = "_quarantined";
+  public static final String COPIES = "_copies";
+  public static final String CONFLICTING_DUPLICATE = "conflicting_duplicate";
+
+  private static final String FINGERPRINT = "_fingerprint";
+  private static final String CONFLICTING = "_conflicting";
+
+  private StagePipeline() {}
+
+  public static StageResult finish(Dataset<Row> typed, List<String> stageColumns, List<String> keyColumns,
+                                   List<ValidationRule> rowRules) {
+    Column[] keys = keyColumns.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+    Column keysComplete = lit(true);
+    for (Column key : keys) {
+      keysComplete = keysComplete.and(key.isNotNull());
+    }
+    // Content = every stage column but run_id; the same key with two contents is a conflict.
+    Column[] content = stageColumns.stream().filter(c -> !c.equals("run_id"))
+        .map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+    Dataset<Row> fingerprinted = typed
+        .withColumn(FINGERPRINT, sha2(to_json(struct(content)), 256))
+        .withColumn(CONFLICTING, keysComplete.and(size(collect_set(col(FINGERPRINT)).over(Window.partitionBy(keys))).gt(1)));
+
+    List<ValidationRule> rules = new ArrayList<>(rowRules);
+    rules.add(ValidationRule.error(CONFLICTING_DUPLICATE, col(CONFLICTING),
+        "the same key arrived with different content; every copy is quarantined"));
+    Dataset<Row> validated = withFailedRules(fingerprinted, rules);
+
+    // Rows with an incomplete key only collapse with byte-identical copies of themselves.
+    Column group = when(keysComplete, to_json(struct(keys)))
+        .otherwise(concat_ws("|", lit("incomplete"), col(RECORD_KEY), coalesce(col(PAYLOAD), lit(""))));
+    WindowSpec sameRow = Window.partitionBy(group, col(FINGERPRINT), concat_ws(",", col(FAILED_RULES)));
+    List<Column> out = new ArrayList<>();
+    stageColumns.forEach(c -> out.add(col(c)));
+    List.of(FAILED_RULES, QUARANTINED, COPIES, PAYLOAD, RECORD_DATE, RECORD_KEY).forEach(c -> out.add(col(c)));
+    Dataset<Row> collapsed = validated
+        .withColumn(COPIES, count(lit(1)).over(sameRow))
+        .withColumn("_copy", row_number().over(sameRow.orderBy(col(PAYLOAD).asc_nulls_last(), col(RECORD_DATE))))
+        .where(col("_copy").equalTo(1))
+        .select(out.toArray(Column[]::new));
+    return new StageResult(collapsed, stageColumns, rules);
+  }
+
+  /** Adds {@link #FAILED_RULES} (names of all failed rules) and {@link #QUARANTINED} (any ERROR failed). */
+  public static Dataset<Row> withFailedRules(Dataset<Row> rows, List<ValidationRule> rules) {
+    Column[] checks = rules.stream().map(r -> when(r.failsWhen(), lit(r.name()))).toArray(Column[]::new);
+    Column[] errors = rules.stream().filter(r -> r.severity() == ValidationRule.Severity.ERROR)
+        .map(r -> lit(r.name())).toArray(Column[]::new);
+    return rows
+        .withColumn(FAILED_RULES, filter(array(checks), x -> x.isNotNull()))
+        .withColumn(QUARANTINED, arrays_overlap(col(FAILED_RULES), array(errors)));
+  }
+}
