@@ -8,5 +8,6 @@ public final class StageJobs {
   private StageJobs() {}
 
   public static void register(Map<String, LakehouseJob> jobs) {
+    jobs.put(StageDailyBlocksJob.NAME, new StageDailyBlocksJob());
   }
 }
