@@ -10,7 +10,6 @@ import dev.defilakehouse.jobs.cli.MaskingOutputStream;
 import dev.defilakehouse.jobs.cli.ResultTable;
 import dev.defilakehouse.jobs.cli.UsageException;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -132,8 +131,11 @@ public final class Launcher {
     }
   }
 
-  /** Statements from stdin, each ended by ';' (or by the end of its line); errors do not end the shell. */
-  private int sqlShell(SparkSession spark, PrintStream out, PrintStream err) throws IOException {
+  /**
+   * Statements from stdin: interactively each ended by ';' (an error does not end the shell);
+   * piped, one per line, stopping at the first error.
+   */
+  private int sqlShell(SparkSession spark, PrintStream out, PrintStream err) throws Exception {
     boolean interactive = System.console() != null;
     BufferedReader reader = new BufferedReader(new InputStreamReader(in, Charset.defaultCharset()));
     if (interactive) {
@@ -157,7 +159,10 @@ public final class Launcher {
         statement.setLength(0);
         try {
           ResultTable.print(spark.sql(text.replaceAll(";+$", "")), SQL_MAX_ROWS, out);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // AnalysisException is checked
+          if (!interactive) {
+            throw e; // a script stops at its first error, exit 1
+          }
           err.println(secrets.mask("error: " + oneLine(e)));
         }
       }
@@ -175,7 +180,7 @@ public final class Launcher {
   }
 
   /** The first line of the message (Spark appends plans after it), with the type when it adds context. */
-  static String oneLine(Throwable e) {
+  public static String oneLine(Throwable e) {
     String message = e.getMessage() == null || e.getMessage().isBlank() ? "" : e.getMessage().strip();
     String first = message.lines().findFirst().orElse("");
     boolean ours = e instanceof IllegalStateException || e instanceof IllegalArgumentException;

@@ -8,6 +8,7 @@ import dev.defilakehouse.common.config.Secrets;
 import dev.defilakehouse.common.spark.SparkSessions;
 import dev.defilakehouse.jobs.JobRegistry;
 import dev.defilakehouse.jobs.JobRunner;
+import dev.defilakehouse.jobs.Launcher;
 import dev.defilakehouse.jobs.cli.MaskingOutputStream;
 import dev.defilakehouse.jobs.cli.RunFlags;
 import dev.defilakehouse.jobs.cli.UsageException;
@@ -76,7 +77,7 @@ public final class LocalPipeline {
         try {
           new JobRunner(registry, out::println).run(job.name(), config, spark, secrets);
         } catch (Exception e) {
-          err.println(secrets.mask("FAILED job=" + job.name() + " run_id=" + config.runId() + " : " + e.getMessage()));
+          err.println(secrets.mask("FAILED job=" + job.name() + " run_id=" + config.runId() + " : " + Launcher.oneLine(e)));
           return 1;
         }
         done.add(job.name());
