@@ -10,7 +10,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Builds the one SparkSession of a job run.
  *
- * <p>Local env: {@code local[*]} (or {@code --option spark.master=...}), Delta, and Hive support
+ * <p>Local env: {@code local[*]} (or {@code --option spark.master=...} or spark-submit's {@code --master}), Delta, and Hive support
  * with an embedded Derby metastore under the lakehouse folder, so tables are found by name across
  * runs. Other envs: master and metastore come from spark-submit / EMR (Glue there); only Delta and
  * S3A settings are added.
@@ -22,7 +22,9 @@ public final class SparkSessions {
     SparkSession.Builder builder = SparkSession.builder().appName("defi-lakehouse");
     deltaAndSafety(builder);
     if (config.env().isLocal()) {
-      local(builder, config.lakehouseRoot(), config.option("spark.master", "local[*]"));
+      // --option spark.master, else spark-submit's --master (a system property by then), else local[*]
+      String master = config.option("spark.master", System.getProperty("spark.master", "local[*]"));
+      local(builder, config.lakehouseRoot(), master);
     }
     s3a(builder, config.options());
     config.options().forEach((k, v) -> {
