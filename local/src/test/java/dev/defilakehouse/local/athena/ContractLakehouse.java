@@ -176,7 +176,7 @@ public final class ContractLakehouse {
         snapshot(c);
         c.put("token_address", TOKEN);
         c.put("token_symbol", "'WETH'");
-        c.put("price_usd", "2000 + id / 3.0DD");
+        c.put("price_usd", "2000 + id / 3.0D");
         c.put("price_eth", ETH);
       }
       case "the_graph_daily_wallet_health" -> {
