@@ -2,23 +2,25 @@
 # Athena compatibility check: starts Trino's Delta Lake connector (the reader inside Athena engine
 # v3) over a lakehouse folder, registers every catalog table and compares counts, partition-pruned
 # counts and analyst queries with Spark, and checks the table properties Athena needs.
-#   scripts/athena-check.sh [lakehouse-root]    (default ./lakehouse, the folder make run fills)
+#   scripts/athena-check.sh [lakehouse-root]    (default <repo>/lakehouse, the folder make run fills)
 #   scripts/athena-check.sh --own               (writes and checks its own small lakehouse)
 # The first run downloads io.trino:trino-server (~820 MB) into the Maven repository. The server
 # needs a Java 24+ JDK (TRINO_JAVA_HOME or /usr/lib/jvm); without one the check is skipped.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+repo="$(cd "$(dirname "$0")/.." && pwd)"
 
 if [[ "${1:-}" == "--own" ]]; then
   root=""
 else
-  root="${1:-./lakehouse}"
+  # a given path is relative to where the script was called from; the default to the repository
+  root="${1:-$repo/lakehouse}"
   if [[ ! -d "$root" ]]; then
     echo "athena-check: no lakehouse at $root — run 'make run' first, or pass --own to check a lakehouse the test writes itself" >&2
     exit 2
   fi
   root="$(cd "$root" && pwd)"
 fi
+cd "$repo"
 
 started=$(date +%s)
 status=0
