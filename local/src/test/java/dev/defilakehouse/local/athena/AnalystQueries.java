@@ -1,6 +1,6 @@
 package dev.defilakehouse.local.athena;
 
-import java.util.Map;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -43,7 +43,7 @@ public final class AnalystQueries {
   /** {@code sql} with each {@code {name}} of an analytics table replaced by {@code reference(name)}. */
   public static String resolve(String sql, Function<String, String> reference) {
     String out = sql;
-    for (String table : Map.of("wallet_features", 0, "transpose_liquidation_events", 0).keySet()) {
+    for (String table : List.of("wallet_features", "transpose_liquidation_events")) {
       out = out.replace("{" + table + "}", reference.apply(table));
     }
     return out;
