@@ -27,8 +27,8 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class LocalPipeline {
   static final String DEFAULT_START = "2024-01-01";
-  static final String DEFAULT_END = "2024-01-08";
-  static final String USAGE = "usage: bin/lakehouse pipeline [--start 2024-01-01] [--end 2024-01-08] "
+  static final String DEFAULT_END = "2024-01-04";
+  static final String USAGE = "usage: bin/lakehouse pipeline [--start 2024-01-01] [--end 2024-01-04] "
       + "[--lakehouse-root ./lakehouse] [--option sandbox.wallets=300] [--option sandbox.seed=42] [--option k=v ...]";
 
   private LocalPipeline() {}

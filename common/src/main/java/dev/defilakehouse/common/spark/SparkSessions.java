@@ -62,8 +62,14 @@ public final class SparkSessions {
         .config("spark.hadoop.javax.jdo.option.ConnectionURL",
             "jdbc:derby:;databaseName=" + metastore.resolve("metastore_db") + ";create=true")
         .config("spark.hadoop.datanucleus.schema.autoCreateAll", "true")
-        .config("spark.hadoop.hive.metastore.schema.verification", "false");
+        .config("spark.hadoop.hive.metastore.schema.verification", "false")
+        // A laptop's daily data is small: 200 shuffle tasks and 50 Delta snapshot partitions cost
+        // more than the work. --option spark.sql.shuffle.partitions=N overrides.
+        .config("spark.sql.shuffle.partitions", String.valueOf(LOCAL_PARALLELISM))
+        .config("spark.databricks.delta.snapshotPartitions", String.valueOf(LOCAL_PARALLELISM));
   }
+
+  private static final int LOCAL_PARALLELISM = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors() * 2));
 
   /** True for roots like {@code s3a://bucket}; false for plain paths and {@code file:} URIs. */
   static boolean isRemote(String lakehouseRoot) {
