@@ -1,21 +1,20 @@
-# make run | test | package | sql [Q="select ..."] | clean | clean-lakehouse | bench
+# make run | test | package | sql [Q="select ..."] | athena-check | bench [SIZE=S|M|L] | clean | clean-lakehouse
 SHELL := /bin/bash
 export Q
 
-.PHONY: help run test package sql clean clean-lakehouse bench
+.PHONY: help run test package sql athena-check bench clean clean-lakehouse
 
 help:
 	@sed -n 1p Makefile
 
-## The whole pipeline locally (local[*], sandbox sources) into ./lakehouse
+## The whole pipeline locally: sandbox up, every job in DAG order (local[*]) into ./lakehouse, a summary
 run:
-	bin/lakehouse pipeline
+	bin/lakehouse pipeline $(ARGS)
 
 ## Every test: the Maven build (unit, Spark, child-JVM and spark-submit tests), then the infra checks
 test:
 	./mvnw -B verify
-	@if [ -f scripts/check-infra.sh ]; then bash scripts/check-infra.sh; \
-	else echo "make test: infra checks skipped (scripts/check-infra.sh is not there yet)"; fi
+	bash scripts/check-infra.sh
 
 ## The shaded job jar (jobs/target/lakehouse-jobs-<version>-spark.jar) and the local classpath
 package:
@@ -33,5 +32,11 @@ clean:
 clean-lakehouse:
 	rm -rf lakehouse
 
+## Athena compatibility: Trino's Delta Lake connector reads every table of ./lakehouse (after make run)
+athena-check:
+	bash scripts/athena-check.sh $(LAKEHOUSE)
+
+## Benchmarks (BENCHMARKS.md): make bench SIZE=S|M|L
 bench:
-	@echo "make bench: the benchmark is not there yet"; exit 1
+	@if [ -f scripts/bench.sh ]; then bash scripts/bench.sh $(or $(SIZE),S); \
+	else echo "make bench: the benchmark is not there yet"; exit 1; fi
