@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.defilakehouse.common.catalog.TableCatalog;
 import dev.defilakehouse.common.catalog.TableSpec;
 import dev.defilakehouse.common.config.Env;
@@ -141,7 +142,12 @@ class SandboxPipelineE2ETest {
       for (LendingEvent e : expected.subList(0, Math.min(3, expected.size()))) {
         String got1 = payloads.get(e.transactionHash() + ":" + e.logIndex());
         assertNotNull(got1, "raw row for " + e.transactionHash());
-        assertEquals(JSON.readTree(sim.eventJson(e)), JSON.readTree(got1), "payload kept verbatim");
+        // The job selects the kind's columns (liquidation ones only for liquidations), not SELECT *.
+        ObjectNode truth = (ObjectNode) JSON.readTree(sim.eventJson(e));
+        if (kind != EventKind.LIQUIDATION) {
+          truth.remove(List.of("liquidator_address", "liquidated_token_address", "quantity_liquidated"));
+        }
+        assertEquals(truth, JSON.readTree(got1), "payload kept verbatim");
         assertEquals(category(kind), JSON.readTree(got1).get("category").asText());
       }
     }
