@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and DuckDB's features equal the feature job's. No timings are asserted.
  */
 class PipelineBenchmarkTest {
-  private static final BenchScale TINY = new BenchScale("tiny", 40, 6, BenchScale.START, 7);
+  private static final BenchScale TINY = new BenchScale("tiny", 40, 3, BenchScale.START, 7);
 
   @TempDir
   Path dir;
