@@ -21,6 +21,16 @@ public record BenchScale(String name, int wallets, int days, LocalDate start, lo
     };
   }
 
+  /** The same size with other wallet and day counts (for a quick or a partial run); named e.g. {@code S-3500w-14d}. */
+  public BenchScale resized(Integer newWallets, Integer newDays) {
+    int w = newWallets == null ? wallets : newWallets;
+    int d = newDays == null ? days : newDays;
+    if (w == wallets && d == days) {
+      return this;
+    }
+    return new BenchScale(name + "-" + w + "w-" + d + "d", w, d, start, seed);
+  }
+
   /** The last day with events is {@code end - 1}; {@code end} is the last snapshot and the as-of date. */
   public LocalDate end() {
     return start.plusDays(days);

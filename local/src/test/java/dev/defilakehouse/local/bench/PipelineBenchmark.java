@@ -39,7 +39,8 @@ import org.apache.spark.sql.SparkSession;
  * {@link JobRunner}, then the same feature computation in DuckDB over the analytics data exported
  * to Parquet, checked for identical results.
  *
- * <p>{@code PipelineBenchmark S|M|L [--skip-peer] [--root DIR] [--out DIR] [--option k=v]...}
+ * <p>{@code PipelineBenchmark S|M|L [--skip-peer] [--wallets N] [--days N] [--root DIR] [--out DIR]
+ * [--option k=v]...}
  */
 public final class PipelineBenchmark {
   /** A timed stage: jobs run in this order, measured together. */
@@ -220,13 +221,13 @@ public final class PipelineBenchmark {
     long started = System.nanoTime();
     ParquetExport.write(spark, tables, export);
     out.put("export_seconds", seconds(System.nanoTime() - started));
-    out.put("engine", "duckdb " + duckDbVersion());
     out.put("threads", threads);
 
     Path duckOut = workDir.resolve("duckdb-features.parquet");
     Files.deleteIfExists(duckOut);
     FeatureComparison.Result comparison;
     try (Connection duck = DuckDbFeatures.open(threads)) {
+      out.put("engine", "duckdb " + duck.getMetaData().getDatabaseProductVersion());
       started = System.nanoTime();
       long wallets = DuckDbFeatures.writeParquet(duck, export, asOf, duckOut);
       double duckSeconds = seconds(System.nanoTime() - started);
@@ -263,11 +264,6 @@ public final class PipelineBenchmark {
     return facts;
   }
 
-  private static String duckDbVersion() {
-    Package p = org.duckdb.DuckDBDriver.class.getPackage();
-    return p == null || p.getImplementationVersion() == null ? "?" : p.getImplementationVersion();
-  }
-
   static double seconds(long nanos) {
     return nanos / 1e9;
   }
@@ -287,12 +283,16 @@ public final class PipelineBenchmark {
   public static void main(String[] args) throws Exception {
     String size = null;
     boolean peer = true;
+    Integer wallets = null;
+    Integer days = null;
     Path root = null;
     Path outDir = Path.of("bench-results");
     Map<String, String> options = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--skip-peer" -> peer = false;
+        case "--wallets" -> wallets = Integer.parseInt(args[++i]);
+        case "--days" -> days = Integer.parseInt(args[++i]);
         case "--root" -> root = Path.of(args[++i]);
         case "--out" -> outDir = Path.of(args[++i]);
         case "--option" -> {
@@ -301,14 +301,14 @@ public final class PipelineBenchmark {
         }
         default -> {
           if (size != null || args[i].startsWith("-")) {
-            throw new IllegalArgumentException("usage: PipelineBenchmark S|M|L [--skip-peer] [--root DIR] [--out DIR]"
-                + " [--option k=v]...; unexpected argument '" + args[i] + "'");
+            throw new IllegalArgumentException("usage: PipelineBenchmark S|M|L [--skip-peer] [--wallets N]"
+                + " [--days N] [--root DIR] [--out DIR] [--option k=v]...; unexpected argument '" + args[i] + "'");
           }
           size = args[i];
         }
       }
     }
-    BenchScale scale = BenchScale.of(size == null ? "S" : size);
+    BenchScale scale = BenchScale.of(size == null ? "S" : size).resized(wallets, days);
     root = (root == null ? Path.of("local", "target", "bench-lakehouse", scale.name()) : root).toAbsolutePath();
     freshRoot(root);
     options.putIfAbsent("spark.master", "local[*]");
