@@ -5,6 +5,7 @@ import dev.defilakehouse.common.config.Secrets;
 import dev.defilakehouse.common.job.JobContext;
 import dev.defilakehouse.common.job.JobReport;
 import dev.defilakehouse.common.job.LakehouseJob;
+import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,9 +15,19 @@ public final class JobRunner {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
 
   private final JobRegistry registry;
+  private final Consumer<String> announce;
 
   public JobRunner(JobRegistry registry) {
+    this(registry, LOG::info);
+  }
+
+  /**
+   * {@code announce} receives the start and summary lines (already masked). The launcher prints
+   * them on stdout, so they show whatever log configuration the cluster has.
+   */
+  public JobRunner(JobRegistry registry, Consumer<String> announce) {
     this.registry = registry;
+    this.announce = announce;
   }
 
   public JobReport run(String jobName, RunConfig config, SparkSession spark, Secrets secrets) throws Exception {
@@ -25,10 +36,10 @@ public final class JobRunner {
       throw new IllegalArgumentException("unknown job '" + jobName + "'");
     }
     JobContext context = JobContext.create(jobName, config, spark, secrets);
-    LOG.info("START job={} {}", jobName, secrets.mask(config.describe()));
+    announce.accept(secrets.mask("START job=" + jobName + " " + config.describe()));
     long started = System.currentTimeMillis();
     job.run(context);
-    LOG.info(context.report().summaryLine(System.currentTimeMillis() - started));
+    announce.accept(secrets.mask(context.report().summaryLine(System.currentTimeMillis() - started)));
     return context.report();
   }
 }

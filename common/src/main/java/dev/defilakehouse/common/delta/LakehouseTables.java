@@ -7,9 +7,12 @@ import io.delta.tables.DeltaTable;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import scala.Option;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.TableIdentifier;
+import org.apache.spark.sql.catalyst.catalog.SessionCatalog;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -114,14 +117,14 @@ public final class LakehouseTables {
   }
 
   /**
-   * Creates the table with the catalog's partitioning and properties if it is missing, and
-   * registers it as {@code db_<layer>_<env>.<table>} if the metastore lacks it.
+   * Creates the table at its location with the catalog's partitioning and properties if it is
+   * missing, and makes {@code db_<layer>_<env>.<table>} point at that location.
    */
   public void ensureTable(TableSpec table, StructType schema) {
-    String database = table.database(env);
-    spark.sql("CREATE DATABASE IF NOT EXISTS " + database);
-    String location = location(table).replace("'", "\\'");
+    spark.sql("CREATE DATABASE IF NOT EXISTS " + table.database(env));
     if (!exists(table)) {
+      // Created by path: the name may still point at another root (a shared test session, a moved
+      // lakehouse), and CREATE TABLE <name> would then silently do nothing.
       String partitioned = table.isPartitioned()
           ? " PARTITIONED BY (" + String.join(", ", table.partitionBy()) + ")" : "";
       String properties = TABLE_PROPERTIES.entrySet().stream()
@@ -132,9 +135,52 @@ public final class LakehouseTables {
       spark.sql("CREATE TABLE IF NOT EXISTS delta.`" + location(table).replace("`", "``") + "` ("
           + ddl(schema, table) + ") USING delta" + partitioned + " TBLPROPERTIES (" + properties + ")");
     }
-    if (!spark.catalog().tableExists(table.qualifiedName(env))) {
-      spark.sql("CREATE TABLE IF NOT EXISTS " + table.qualifiedName(env) + " USING delta LOCATION '" + location + "'");
+    register(table);
+  }
+
+  /**
+   * Registers the name at this root's location, replacing a registration pointing elsewhere. Works
+   * on the v1 session catalog's metadata: going through Spark's catalog API or SQL would load the
+   * Delta table at the old location, which fails when that location is gone.
+   */
+  private void register(TableSpec table) {
+    SessionCatalog sessionCatalog = ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().catalog();
+    TableIdentifier id = new TableIdentifier(table.name(), Option.apply(table.database(env)));
+    if (sessionCatalog.tableExists(id)) {
+      if (sameLocation(registeredLocation(sessionCatalog, id), location(table))) {
+        return;
+      }
+      // Tables are registered EXTERNAL (with a LOCATION): dropping the name leaves the data alone.
+      sessionCatalog.dropTable(id, true, false);
     }
+    spark.sql("CREATE TABLE " + table.qualifiedName(env) + " USING delta LOCATION '"
+        + location(table).replace("'", "\\'") + "'");
+  }
+
+  private static String registeredLocation(SessionCatalog sessionCatalog, TableIdentifier id) {
+    try {
+      return sessionCatalog.getTableRawMetadata(id).location().toString();
+    } catch (Exception e) { // Scala declares NoSuchTable/NoSuchNamespace; a race with a drop: re-register
+      return null;
+    }
+  }
+
+  private static boolean sameLocation(String registered, String ours) {
+    if (registered == null) {
+      return false;
+    }
+    java.net.URI a = new org.apache.hadoop.fs.Path(registered).toUri();
+    java.net.URI b = new org.apache.hadoop.fs.Path(ours).toUri();
+    String schemeA = scheme(a);
+    String schemeB = scheme(b);
+    return schemeA.equals(schemeB) && java.util.Objects.equals(a.getAuthority(), b.getAuthority())
+        && a.getPath().replaceAll("/+$", "").equals(b.getPath().replaceAll("/+$", ""));
+  }
+
+  /** s3, s3a and s3n name the same bucket: Terraform registers s3:// (what Athena reads), jobs write s3a://. */
+  private static String scheme(java.net.URI uri) {
+    String scheme = uri.getScheme() == null ? "file" : uri.getScheme();
+    return scheme.equals("s3a") || scheme.equals("s3n") ? "s3" : scheme;
   }
 
   /** Column DDL with NOT NULL on the table's key columns. */

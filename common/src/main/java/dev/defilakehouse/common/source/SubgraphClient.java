@@ -22,14 +22,17 @@ public final class SubgraphClient {
 
   /** The Messari lending entities the raw layer snapshots, with the fields docs/tables.md lists. */
   public enum Entity {
-    MARKETS("markets", "id name liquidationThreshold maximumLTV inputToken { id symbol decimals } inputTokenPriceUSD"),
-    POSITIONS("positions", "id account { id } market { id } side isCollateral balance");
+    MARKETS("markets", "", "id name liquidationThreshold maximumLTV inputToken { id symbol decimals } inputTokenPriceUSD"),
+    // Closed positions stay in the subgraph with balance 0; a snapshot holds only what is open.
+    POSITIONS("positions", ", balance_not: \"0\"", "id account { id } market { id } side isCollateral balance");
 
     private final String field;
+    private final String filter;
     private final String selection;
 
-    Entity(String field, String selection) {
+    Entity(String field, String filter, String selection) {
       this.field = field;
+      this.filter = filter;
       this.selection = selection;
     }
 
@@ -40,7 +43,7 @@ public final class SubgraphClient {
     /** Pagination as The Graph documents it: id_gt the last id of the previous page, ordered by id. */
     public String query() {
       return "query Page($block: Int!, $first: Int!, $lastId: String!) { " + field
-          + "(block: {number: $block}, first: $first, orderBy: id, orderDirection: asc, where: {id_gt: $lastId}) { "
+          + "(block: {number: $block}, first: $first, orderBy: id, orderDirection: asc, where: {id_gt: $lastId" + filter + "}) { "
           + selection + " } }";
     }
   }

@@ -10,7 +10,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Builds the one SparkSession of a job run.
  *
- * <p>Local env: {@code local[*]} (or {@code --option spark.master=...}), Delta, and Hive support
+ * <p>Local env: {@code local[*]} (or {@code --option spark.master=...} or spark-submit's {@code --master}), Delta, and Hive support
  * with an embedded Derby metastore under the lakehouse folder, so tables are found by name across
  * runs. Other envs: master and metastore come from spark-submit / EMR (Glue there); only Delta and
  * S3A settings are added.
@@ -22,7 +22,9 @@ public final class SparkSessions {
     SparkSession.Builder builder = SparkSession.builder().appName("defi-lakehouse");
     deltaAndSafety(builder);
     if (config.env().isLocal()) {
-      local(builder, config.lakehouseRoot(), config.option("spark.master", "local[*]"));
+      // --option spark.master, else spark-submit's --master (a system property by then), else local[*]
+      String master = config.option("spark.master", System.getProperty("spark.master", "local[*]"));
+      local(builder, config.lakehouseRoot(), master);
     }
     s3a(builder, config.options());
     config.options().forEach((k, v) -> {
@@ -60,8 +62,14 @@ public final class SparkSessions {
         .config("spark.hadoop.javax.jdo.option.ConnectionURL",
             "jdbc:derby:;databaseName=" + metastore.resolve("metastore_db") + ";create=true")
         .config("spark.hadoop.datanucleus.schema.autoCreateAll", "true")
-        .config("spark.hadoop.hive.metastore.schema.verification", "false");
+        .config("spark.hadoop.hive.metastore.schema.verification", "false")
+        // A laptop's daily data is small: 200 shuffle tasks and 50 Delta snapshot partitions cost
+        // more than the work. --option spark.sql.shuffle.partitions=N overrides.
+        .config("spark.sql.shuffle.partitions", String.valueOf(LOCAL_PARALLELISM))
+        .config("spark.databricks.delta.snapshotPartitions", String.valueOf(LOCAL_PARALLELISM));
   }
+
+  private static final int LOCAL_PARALLELISM = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors() * 2));
 
   /** True for roots like {@code s3a://bucket}; false for plain paths and {@code file:} URIs. */
   static boolean isRemote(String lakehouseRoot) {

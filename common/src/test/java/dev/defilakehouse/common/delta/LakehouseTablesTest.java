@@ -52,4 +52,19 @@ class LakehouseTablesTest {
     tables.upsert(blocks, rows);
     assertEquals(2, tables.read(blocks).count());
   }
+  @Test
+  void aSecondLakehouseRootGetsItsOwnPartitionedTableAndTheNamePointsThere(@TempDir Path first, @TempDir Path second) {
+    String day = "snapshot_date = '2024-01-01'";
+    new LakehouseTables(spark, Env.LOCAL, first.toString(), "run-a", TableCatalog.get())
+        .replaceWhere(prices, prices("('aave_v2','2024-01-01','0xa',1.0D)"), day);
+    LakehouseTables tables = new LakehouseTables(spark, Env.LOCAL, second.toString(), "run-b", TableCatalog.get());
+    tables.replaceWhere(prices, prices("('aave_v2','2024-01-01','0xb',2.0D)", "('aave_v2','2024-01-01','0xc',3.0D)"), day);
+
+    Row detail = spark.sql("DESCRIBE DETAIL delta.`" + tables.location(prices) + "`").head();
+    assertEquals(List.of("snapshot_date"), detail.getList(detail.fieldIndex("partitionColumns")),
+        "partitioned like the catalog says");
+    assertEquals(2, spark.table("db_analytics_local.token_prices_daily").count(), "the name reads the second root");
+    assertEquals(1, spark.read().format("delta").load(first.resolve("analytics/token_prices_daily").toString()).count(),
+        "the first root keeps its data");
+  }
 }

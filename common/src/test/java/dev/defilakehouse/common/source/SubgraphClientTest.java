@@ -97,6 +97,7 @@ class SubgraphClientTest {
     String query = body(server.takeRequest()).path("query").asText();
     assertTrue(query.contains("positions(block: {number: $block}"), query);
     assertTrue(query.contains("{ id account { id } market { id } side isCollateral balance }"), query);
+    assertTrue(query.contains("where: {id_gt: $lastId, balance_not: \"0\"}"), "closed positions are left out: " + query);
   }
 
   @Test

@@ -19,6 +19,7 @@ public final class StageJobs {
   private StageJobs() {}
 
   public static void register(Map<String, LakehouseJob> jobs) {
+    jobs.put(StageDailyBlocksJob.NAME, new StageDailyBlocksJob());
     jobs.put(MarketDataStage.TABLE, new StageJob("raw.the_graph_historical_market_data", MarketDataStage.TABLE,
         StageJob.Span.SNAPSHOTS, (ctx, raw, day) -> MarketDataStage.transform(raw, day, ctx.config().runId()),
         Map.of("token_decimals_in_range", "token_decimals BETWEEN 0 AND 38",

@@ -1,0 +1,42 @@
+# make run | test | package | sql [Q="select ..."] | athena-check | bench [SIZE=S|M|L] | clean | clean-lakehouse
+SHELL := /bin/bash
+export Q
+
+.PHONY: help run test package sql athena-check bench clean clean-lakehouse
+
+help:
+	@sed -n 1p Makefile
+
+## The whole pipeline locally: sandbox up, every job in DAG order (local[*]) into ./lakehouse, a summary
+run:
+	bin/lakehouse pipeline $(ARGS)
+
+## Every test: the Maven build (unit, Spark, child-JVM and spark-submit tests), then the infra checks
+test:
+	./mvnw -B verify
+	bash scripts/check-infra.sh
+
+## The shaded job jar (jobs/target/lakehouse-jobs-<version>-spark.jar) and the local classpath
+package:
+	./mvnw -B -DskipTests package
+
+## SQL on the local catalog: make sql Q="select ..." (without Q: an interactive shell)
+sql:
+	@if [ -n "$$Q" ]; then bin/lakehouse sql "$$Q"; else bin/lakehouse sql; fi
+
+## Build output (the lakehouse stays: make clean-lakehouse)
+clean:
+	./mvnw -q clean
+	rm -rf metastore_db spark-warehouse derby.log
+
+clean-lakehouse:
+	rm -rf lakehouse
+
+## Athena compatibility: Trino's Delta Lake connector reads every table of ./lakehouse (after make run)
+athena-check:
+	bash scripts/athena-check.sh $(LAKEHOUSE)
+
+## Benchmarks (BENCHMARKS.md): make bench SIZE=S|M|L
+bench:
+	@if [ -f scripts/bench.sh ]; then bash scripts/bench.sh $(or $(SIZE),S); \
+	else echo "make bench: the benchmark is not there yet"; exit 1; fi

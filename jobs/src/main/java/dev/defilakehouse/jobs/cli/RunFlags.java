@@ -1,0 +1,122 @@
+package dev.defilakehouse.jobs.cli;
+
+import dev.defilakehouse.common.config.Env;
+import dev.defilakehouse.common.config.Interval;
+import dev.defilakehouse.common.config.RunConfig;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The flags of a run ({@code --env --start --end --lakehouse-root --option k=v --verbose}), as
+ * given; {@link #toRunConfig} validates and resolves them. Both {@code --flag value} and
+ * {@code --flag=value} are accepted.
+ */
+public record RunFlags(String env, String start, String end, String lakehouseRoot, Map<String, String> options,
+                       boolean verbose) {
+  private static final Set<String> VALUE_FLAGS = Set.of("--env", "--start", "--end", "--lakehouse-root", "--option");
+  private static final String RUN_ID_CHARS = "[A-Za-z0-9._:+-]{1,200}";
+  private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+      .withZone(ZoneOffset.UTC);
+
+  public RunFlags {
+    options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
+  }
+
+  public static RunFlags parse(List<String> args) throws UsageException {
+    Map<String, String> values = new LinkedHashMap<>();
+    Map<String, String> options = new LinkedHashMap<>();
+    boolean verbose = false;
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      int eq = arg.indexOf('=');
+      String name = arg.startsWith("--") && eq > 0 ? arg.substring(0, eq) : arg;
+      String value = arg.startsWith("--") && eq > 0 ? arg.substring(eq + 1) : null;
+      if (name.equals("--verbose") && value == null) {
+        verbose = true;
+      } else if (VALUE_FLAGS.contains(name)) {
+        if (value == null) {
+          if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
+            throw new UsageException(name + " needs a value");
+          }
+          value = args.get(++i);
+        }
+        if (name.equals("--option")) {
+          addOption(options, value);
+        } else if (values.put(name, value) != null) {
+          throw new UsageException(name + " is given twice");
+        }
+      } else if (arg.startsWith("-")) {
+        throw new UsageException("unknown flag '" + arg + "'");
+      } else {
+        throw new UsageException("unexpected argument '" + arg + "'");
+      }
+    }
+    return new RunFlags(values.get("--env"), values.get("--start"), values.get("--end"),
+        values.get("--lakehouse-root"), options, verbose);
+  }
+
+  private static void addOption(Map<String, String> options, String keyValue) throws UsageException {
+    int eq = keyValue.indexOf('=');
+    if (eq <= 0 || keyValue.substring(0, eq).isBlank()) {
+      throw new UsageException("--option '" + keyValue + "' is not key=value");
+    }
+    String key = keyValue.substring(0, eq).trim();
+    if (options.put(key, keyValue.substring(eq + 1)) != null) {
+      throw new UsageException("--option " + key + " is given twice");
+    }
+  }
+
+  /** {@code --env}, or {@code fallback} when it is absent (null fallback: required). */
+  public Env resolveEnv(Env fallback) throws UsageException {
+    if (env == null) {
+      if (fallback == null) {
+        throw new UsageException("--env is required (local, dev or prod)");
+      }
+      return fallback;
+    }
+    try {
+      return Env.parse(env);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  /** The lakehouse root: {@code --lakehouse-root} or the env's default; local paths made absolute. */
+  public String resolveRoot(Env resolvedEnv) {
+    String root = lakehouseRoot != null && !lakehouseRoot.isBlank() ? lakehouseRoot : resolvedEnv.defaultLakehouseRoot();
+    // Absolute, so the metastore records the same location whatever directory the next run starts in.
+    return root.contains("://") || root.startsWith("file:") ? root : Path.of(root).toAbsolutePath().normalize().toString();
+  }
+
+  /** Validates everything a job run needs; {@code jobName} seeds the generated run id. */
+  public RunConfig toRunConfig(String jobName) throws UsageException {
+    Env resolvedEnv = resolveEnv(null);
+    Interval interval;
+    try {
+      interval = new Interval(Interval.parseInstant("--start", start), Interval.parseInstant("--end", end));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    return new RunConfig(resolvedEnv, resolveRoot(resolvedEnv), interval, options, runId(jobName));
+  }
+
+  private String runId(String jobName) throws UsageException {
+    String given = options.get("run_id");
+    if (given != null) {
+      if (!given.matches(RUN_ID_CHARS)) {
+        throw new UsageException("--option run_id='" + given + "' may only use letters, digits and . _ : + -");
+      }
+      return given;
+    }
+    return jobName + "-" + RUN_ID_TIME.format(Instant.now()) + "-"
+        + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
+  }
+}

@@ -1,0 +1,347 @@
+package dev.defilakehouse.local.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.defilakehouse.common.catalog.TableCatalog;
+import dev.defilakehouse.common.catalog.TableSpec;
+import dev.defilakehouse.common.config.Env;
+import dev.defilakehouse.common.config.Interval;
+import dev.defilakehouse.common.config.RunConfig;
+import dev.defilakehouse.common.config.Secrets;
+import dev.defilakehouse.common.delta.LakehouseTables;
+import dev.defilakehouse.common.testing.SparkTestSession;
+import dev.defilakehouse.jobs.JobRegistry;
+import dev.defilakehouse.local.PipelineRunner;
+import dev.defilakehouse.local.SandboxSources;
+import dev.defilakehouse.sandbox.EventKind;
+import dev.defilakehouse.sandbox.LendingEvent;
+import dev.defilakehouse.sandbox.Market;
+import dev.defilakehouse.sandbox.Position;
+import dev.defilakehouse.sandbox.Sandbox;
+import dev.defilakehouse.sandbox.SandboxOptions;
+import dev.defilakehouse.sandbox.Simulation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole pipeline, raw to features, against the sandbox over HTTP, checked against the
+ * simulation's own truth: the sandbox is the only place that knows the right answer.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SandboxPipelineE2ETest {
+  private static final LocalDate START = LocalDate.parse("2024-01-01");
+  private static final LocalDate END = LocalDate.parse("2024-01-04");
+  private static final Set<String> RUN_METADATA = Set.of("run_id", "ingested_at", "computed_at", "quarantined_at",
+      "checked_at", "request");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static SparkSession spark;
+  private static Sandbox sandbox;
+  private static Simulation sim;
+  private static LakehouseTables tables;
+  private static RunConfig config;
+  private static Path root;
+
+  @BeforeAll
+  static void runThePipelineOnce() throws Exception {
+    spark = SparkTestSession.get();
+    // The interval plus its end day, whose first block is the newest snapshot; day 2 has a price crash.
+    sandbox = Sandbox.start(SandboxOptions.builder().seed(11).wallets(100).startDate(START).days(4).build());
+    sim = sandbox.simulation();
+    root = Files.createTempDirectory("e2e-lakehouse");
+    config = new RunConfig(Env.LOCAL, root.toString(), Interval.of(START, END), SandboxSources.jobOptions(sandbox), "e2e-1");
+    tables = new LakehouseTables(spark, Env.LOCAL, root.toString(), "e2e-1", TableCatalog.get());
+    runPipeline(config);
+  }
+
+  @AfterAll
+  static void stopSandbox() {
+    if (sandbox != null) {
+      sandbox.close();
+    }
+  }
+
+  private static void runPipeline(RunConfig runConfig) throws Exception {
+    Secrets secrets = SandboxSources.secrets(sandbox);
+    new PipelineRunner(JobRegistry.standard(), line -> { }).runAll(spark, runConfig, secrets);
+  }
+
+  private static Dataset<Row> table(String id) {
+    return tables.read(TableCatalog.get().table(id));
+  }
+
+  private static List<LocalDate> snapshotDates() {
+    return config.interval().snapshotDates();
+  }
+
+  private static boolean inInterval(LendingEvent e) {
+    return config.interval().contains(e.timestamp());
+  }
+
+  private static String category(EventKind kind) {
+    return kind.category(sim.options().liquidationCategory());
+  }
+
+  // ---- raw ----------------------------------------------------------------------------------
+
+  @Test
+  @Order(1)
+  void rawTablesHoldExactlyTheSandboxRowsForTheInterval() throws Exception {
+    Map<LocalDate, Long> blocks = new TreeMap<>();
+    table("raw.transpose_ethereum_daily_blocks").collectAsList()
+        .forEach(r -> blocks.put(r.getDate(r.fieldIndex("block_date")).toLocalDate(), r.<Long>getAs("block_number")));
+    for (LocalDate d = START; !d.isAfter(END); d = d.plusDays(1)) {
+      assertEquals(sim.firstBlockOfDay(d), blocks.get(d), "first block of " + d);
+    }
+
+    for (EventKind kind : EventKind.values()) {
+      String name = kind.name().toLowerCase();
+      List<LendingEvent> expected = sim.events().stream()
+          .filter(e -> e.kind() == kind && inInterval(e)).toList();
+      assertFalse(expected.isEmpty(), "the sandbox has " + name + " events in the interval");
+      Map<String, Long> want = expected.stream().collect(Collectors.groupingBy(
+          e -> Interval.dateOf(e.timestamp()) + "/" + e.protocolName() + "_" + e.contractVersion(), TreeMap::new,
+          Collectors.counting()));
+      Map<String, Long> got = new TreeMap<>();
+      table("raw.transpose_" + name + "_events").groupBy("block_date", "protocol_name", "contract_version").count()
+          .collectAsList().forEach(r -> got.put(r.get(0) + "/" + r.get(1) + "_" + r.get(2), r.getLong(3)));
+      assertEquals(want, got, name + " events per day and protocol");
+      assertEquals(Set.of("aave_v2", "aave_v3", "compound_v2"),
+          want.keySet().stream().map(k -> k.substring(k.indexOf('/') + 1)).collect(Collectors.toSet()),
+          name + " events cover all three protocols");
+
+      Map<String, String> payloads = new HashMap<>();
+      table("raw.transpose_" + name + "_events").select("transaction_hash", "log_index", "payload").collectAsList()
+          .forEach(r -> payloads.put(r.getString(0) + ":" + r.getInt(1), r.getString(2)));
+      for (LendingEvent e : expected.subList(0, Math.min(3, expected.size()))) {
+        String got1 = payloads.get(e.transactionHash() + ":" + e.logIndex());
+        assertNotNull(got1, "raw row for " + e.transactionHash());
+        assertEquals(JSON.readTree(sim.eventJson(e)), JSON.readTree(got1), "payload kept verbatim");
+        assertEquals(category(kind), JSON.readTree(got1).get("category").asText());
+      }
+    }
+
+    Map<String, Long> gotMarkets = new TreeMap<>();
+    table("raw.the_graph_historical_market_data").groupBy("snapshot_date", "protocol").count().collectAsList()
+        .forEach(r -> gotMarkets.put(r.get(0) + "/" + r.get(1), r.getLong(2)));
+    Map<String, Long> gotPositions = new TreeMap<>();
+    table("raw.the_graph_historical_account_positions").groupBy("snapshot_date", "protocol").count().collectAsList()
+        .forEach(r -> gotPositions.put(r.get(0) + "/" + r.get(1), r.getLong(2)));
+    Map<String, Long> wantMarkets = new TreeMap<>();
+    Map<String, Long> wantPositions = new TreeMap<>();
+    for (LocalDate d : snapshotDates()) {
+      long block = sim.firstBlockOfDay(d);
+      for (String p : sim.protocols()) {
+        wantMarkets.put(d + "/" + p, (long) sim.markets(p).size());
+        long open = sim.positionsAt(p, block).stream().filter(pos -> pos.balance().signum() != 0).count();
+        if (open > 0) {
+          wantPositions.put(d + "/" + p, open);
+        }
+      }
+    }
+    assertEquals(wantMarkets, gotMarkets, "markets per snapshot date and protocol");
+    assertEquals(wantPositions, gotPositions, "open positions per snapshot date and protocol");
+
+    LocalDate d = snapshotDates().get(0);
+    Market market = sim.markets("compound_v2").get(0);
+    String payload = table("raw.the_graph_historical_market_data")
+        .where("protocol = 'compound_v2' AND snapshot_date = DATE'" + d + "' AND market_id = '" + market.id() + "'")
+        .select("payload").head().getString(0);
+    assertEquals(JSON.readTree(sim.marketJson(market, sim.firstBlockOfDay(d))), JSON.readTree(payload));
+  }
+
+  // ---- stage ----------------------------------------------------------------------------------
+
+  @Test
+  @Order(2)
+  void everyRawRowBecomesAStageRowAndNothingIsQuarantined() {
+    for (TableSpec raw : TableCatalog.get().tables()) {
+      if (!raw.layer().equals("raw")) {
+        continue;
+      }
+      long rawRows = table(raw.id()).count();
+      assertTrue(rawRows > 0, raw.id() + " is not empty");
+      assertEquals(rawRows, table("stage." + raw.name()).count(), "stage." + raw.name() + " keeps every raw row");
+    }
+    assertEquals(0, table("stage.quarantine").count(), "clean sandbox data quarantines nothing");
+    // The first snapshot is the state at 00:00 of the interval's second day: events before it have
+    // no price at or before them in this lakehouse, so they stay unpriced (and counted).
+    String firstSnapshot = "TIMESTAMP'" + snapshotDates().get(0) + " 00:00:00'";
+    for (EventKind kind : EventKind.values()) {
+      Dataset<Row> events = table("analytics.transpose_" + kind.name().toLowerCase() + "_events");
+      assertEquals(0, events.where("block_timestamp >= " + firstSnapshot + " AND amount_eth IS NULL").count(),
+          kind + " events after the first snapshot are priced");
+      assertEquals(0, events.where("block_timestamp < " + firstSnapshot + " AND amount_eth IS NOT NULL").count(),
+          kind + " events before any price stay unpriced");
+    }
+  }
+
+  // ---- analytics ------------------------------------------------------------------------------
+
+  @Test
+  @Order(3)
+  void dailyHealthAgreesWithTheSandboxForEveryWalletAndDay() {
+    Map<String, Row> health = new HashMap<>();
+    table("analytics.the_graph_daily_wallet_health").collectAsList().forEach(r -> health.put(
+        r.<String>getAs("wallet_address") + "/" + r.<String>getAs("protocol") + "/" + r.<Object>getAs("snapshot_date"), r));
+    int compared = 0;
+    int withDebt = 0;
+    Set<String> expectedKeys = new HashSet<>();
+    for (LocalDate d : snapshotDates()) {
+      long block = sim.firstBlockOfDay(d);
+      for (String p : sim.protocols()) {
+        Set<String> wallets = sim.positionsAt(p, block).stream().filter(pos -> pos.balance().signum() != 0)
+            .map(Position::account).collect(Collectors.toSet());
+        for (String w : wallets) {
+          String key = w + "/" + p + "/" + d;
+          expectedKeys.add(key);
+          Row row = health.get(key);
+          assertNotNull(row, "a health row for " + key);
+          Double truth = sim.healthFactor(w, p, block);
+          Object hf = row.getAs("health_factor");
+          if (truth == null) {
+            assertNull(hf, "no debt, no health factor: " + key);
+            assertEquals(0.0, row.<Double>getAs("risk_factor"), key);
+          } else {
+            withDebt++;
+            assertNotNull(hf, key);
+            assertEquals(truth, (Double) hf, Math.abs(truth) * 1e-9, "health factor of " + key);
+          }
+          compared++;
+        }
+      }
+    }
+    assertEquals(expectedKeys, health.keySet(), "one row per wallet, protocol and day with a position");
+    assertTrue(withDebt > 10, "enough borrowers to mean something: " + withDebt + " of " + compared);
+  }
+
+  @Test
+  @Order(4)
+  void everyLiquidatedWalletWasAtRiskOnItsLastSnapshotOrPricesMovedSince() {
+    Map<String, Double> risk = new HashMap<>();
+    table("analytics.the_graph_daily_wallet_health").collectAsList().forEach(r -> risk.put(
+        r.<String>getAs("wallet_address") + "/" + r.<String>getAs("protocol") + "/" + r.<Object>getAs("snapshot_date"),
+        r.<Double>getAs("risk_factor")));
+    List<LendingEvent> liquidations = sim.liquidations().stream().filter(SandboxPipelineE2ETest::inInterval).toList();
+    assertFalse(liquidations.isEmpty(), "the price crash liquidates someone");
+    int checked = 0;
+    for (LendingEvent e : liquidations) {
+      LocalDate day = Interval.dateOf(e.timestamp());
+      String protocol = e.protocol().id();
+      // The last snapshot at or before the liquidation: the first block of its own day.
+      Double rf = risk.get(e.accountAddress() + "/" + protocol + "/" + day);
+      if (rf == null) {
+        assertTrue(day.equals(START), "a liquidated wallet has a snapshot before its liquidation: " + e.accountAddress());
+        continue;
+      }
+      checked++;
+      if (rf > 1) {
+        continue;
+      }
+      long snapshot = sim.firstBlockOfDay(day);
+      boolean pricesMoved = sim.positionsAt(protocol, snapshot, e.accountAddress()).stream()
+          .map(pos -> pos.market().inputTokenAddress())
+          .anyMatch(token -> relativeToEth(protocol, token, snapshot) != relativeToEth(protocol, token, e.blockNumber()));
+      assertTrue(pricesMoved, e.accountAddress() + " was liquidated at risk_factor " + rf
+          + " with no price change since its last snapshot");
+    }
+    assertTrue(checked > 0, "some liquidations happen after a snapshot");
+  }
+
+  private static double relativeToEth(String protocol, String token, long block) {
+    String weth = "0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2";
+    return sim.priceUsd(protocol, token, block).doubleValue() / sim.priceUsd(protocol, weth, block).doubleValue();
+  }
+
+  // ---- features -------------------------------------------------------------------------------
+
+  @Test
+  @Order(5)
+  void everyWalletWithAnEventOrPositionHasExactlyOneFeatureRowAndItsLiquidations() {
+    Instant asOf = Interval.startOfDay(END);
+    Set<String> expected = new HashSet<>();
+    Map<String, Integer> liquidations = new HashMap<>();
+    for (LendingEvent e : sim.events()) {
+      if (!e.timestamp().isBefore(asOf)) {
+        continue;
+      }
+      if (e.kind() == EventKind.LIQUIDATION) {
+        expected.add(e.accountAddress());
+        liquidations.merge(e.accountAddress(), 1, Integer::sum);
+      } else {
+        expected.add(e.senderAddress());
+      }
+    }
+    for (LocalDate d : snapshotDates()) {
+      for (String p : sim.protocols()) {
+        sim.positionsAt(p, sim.firstBlockOfDay(d)).stream().filter(pos -> pos.balance().signum() != 0)
+            .forEach(pos -> expected.add(pos.account()));
+      }
+    }
+    List<Row> rows = table("analytics.wallet_features").where("as_of_date = DATE'" + END + "'")
+        .select("wallet_address", "liquidation_count").collectAsList();
+    List<String> wallets = rows.stream().map(r -> r.getString(0)).toList();
+    assertEquals(wallets.size(), new HashSet<>(wallets).size(), "one row per wallet");
+    assertEquals(expected, new HashSet<>(wallets), "exactly the wallets with an event or a position");
+    for (Row r : rows) {
+      assertEquals(liquidations.getOrDefault(r.getString(0), 0), r.getInt(1), "liquidations of " + r.getString(0));
+    }
+    assertTrue(table("analytics.data_quality_results").where("passed = false").isEmpty(), "the gate passed");
+  }
+
+  // ---- idempotency ----------------------------------------------------------------------------
+
+  @Test
+  @Order(6)
+  void rerunningTheIntervalLeavesEveryTableAsOneRunDoes() throws Exception {
+    Map<String, List<String>> before = contents();
+    runPipeline(new RunConfig(Env.LOCAL, root.toString(), config.interval(), config.options(), "e2e-2"));
+    Map<String, List<String>> after = contents();
+    for (String table : before.keySet()) {
+      assertEquals(before.get(table), after.get(table), table + " changed on a re-run");
+    }
+  }
+
+  /** Every table's rows (run metadata aside), sorted, as strings. */
+  private static Map<String, List<String>> contents() {
+    Map<String, List<String>> contents = new TreeMap<>();
+    for (TableSpec t : TableCatalog.get().tables()) {
+      if (!tables.exists(t)) {
+        continue;
+      }
+      Dataset<Row> rows = tables.read(t);
+      String[] columns = Arrays.stream(rows.columns()).filter(c -> !RUN_METADATA.contains(c)).sorted()
+          .toArray(String[]::new);
+      List<String> lines = new ArrayList<>();
+      rows.selectExpr(columns).collectAsList().forEach(r -> lines.add(r.toString()));
+      lines.sort(null);
+      contents.put(t.id(), lines);
+    }
+    return contents;
+  }
+}
