@@ -13,16 +13,19 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** Raw table schemas (docs/tables.md) and the lenient key extraction they need. */
-final class RawRows {
+/**
+ * Raw table schemas (docs/tables.md) and the lenient key extraction they need. Public so the
+ * benchmark writes raw tables with exactly these schemas.
+ */
+public final class RawRows {
   private RawRows() {}
 
-  static final StructType DAILY_BLOCKS = withRawColumns(new StructType()
+  public static final StructType DAILY_BLOCKS = withRawColumns(new StructType()
       .add("block_date", DataTypes.DateType)
       .add("block_number", DataTypes.LongType)
       .add("block_timestamp", DataTypes.TimestampType));
 
-  static final StructType EVENTS = withRawColumns(new StructType()
+  public static final StructType EVENTS = withRawColumns(new StructType()
       .add("block_date", DataTypes.DateType)
       .add("block_number", DataTypes.LongType)
       .add("log_index", DataTypes.IntegerType)
@@ -30,7 +33,7 @@ final class RawRows {
       .add("protocol_name", DataTypes.StringType)
       .add("contract_version", DataTypes.StringType));
 
-  static StructType snapshot(String idColumn) {
+  public static StructType snapshot(String idColumn) {
     return withRawColumns(new StructType()
         .add("protocol", DataTypes.StringType)
         .add("snapshot_date", DataTypes.DateType)

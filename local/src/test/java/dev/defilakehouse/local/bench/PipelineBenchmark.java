@@ -1,0 +1,362 @@
+package dev.defilakehouse.local.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.defilakehouse.common.catalog.TableCatalog;
+import dev.defilakehouse.common.config.Env;
+import dev.defilakehouse.common.config.Interval;
+import dev.defilakehouse.common.config.RunConfig;
+import dev.defilakehouse.common.config.Secrets;
+import dev.defilakehouse.common.delta.LakehouseTables;
+import dev.defilakehouse.common.job.JobReport;
+import dev.defilakehouse.common.quality.DataQualityGateFailed;
+import dev.defilakehouse.common.spark.SparkSessions;
+import dev.defilakehouse.common.transform.features.WalletFeatures;
+import dev.defilakehouse.jobs.JobRegistry;
+import dev.defilakehouse.jobs.JobRunner;
+import dev.defilakehouse.sandbox.Simulation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The pipeline benchmark (issue 9, BENCHMARKS.md): a sandbox simulation written straight into the
+ * raw tables (untimed), then the stage, analytics, features and gate jobs timed through
+ * {@link JobRunner}, then the same feature computation in DuckDB over the analytics data exported
+ * to Parquet, checked for identical results.
+ *
+ * <p>{@code PipelineBenchmark S|M|L [--skip-peer] [--wallets N] [--days N] [--root DIR] [--out DIR]
+ * [--option k=v]...}
+ */
+public final class PipelineBenchmark {
+  /** A timed stage: jobs run in this order, measured together. */
+  record Stage(String name, List<String> jobs) {}
+
+  static final List<String> EVENT_KINDS = List.of("deposit", "withdraw", "borrow", "repay", "liquidation");
+
+  static final List<Stage> STAGES = List.of(
+      new Stage("stage", concat(List.of("stage.transpose_ethereum_daily_blocks", "stage.the_graph_historical_market_data",
+          "stage.the_graph_historical_account_positions"), eventJobs("stage"))),
+      new Stage("analytics", concat(concat(List.of("analytics.token_prices_daily"), eventJobs("analytics")),
+          List.of("analytics.the_graph_daily_wallet_health", "analytics.the_graph_current_collateral_positions"))),
+      new Stage("features", List.of("analytics.wallet_features")),
+      new Stage("gate", List.of("quality.wallet_features")));
+
+  /** The outcome of one run: everything that goes into the JSON, and the equality check on its own. */
+  public record Outcome(Map<String, Object> results, FeatureComparison.Result comparison) {}
+
+  private final SparkSession spark;
+  private final RunConfig config;
+  private final LakehouseTables tables;
+  private final JobRegistry registry = JobRegistry.standard();
+  private final JobRunner runner = new JobRunner(registry);
+  private final Secrets secrets = new Secrets(Map.of());
+
+  public PipelineBenchmark(SparkSession spark, RunConfig config) {
+    this.spark = spark;
+    this.config = config;
+    this.tables = new LakehouseTables(spark, config.env(), config.lakehouseRoot(), config.runId(), TableCatalog.get());
+  }
+
+  /**
+   * Runs everything for {@code scale}; {@code workDir} holds the Parquet export and the peer's
+   * output; {@code peerThreads} is what DuckDB gets (the cores Spark runs on).
+   */
+  public Outcome run(BenchScale scale, Path workDir, boolean peer, int peerThreads) throws Exception {
+    Map<String, Object> results = new LinkedHashMap<>();
+    results.put("size", scale.name());
+    results.put("started_at", Instant.now().toString());
+    results.put("scale", Map.of("wallets", scale.wallets(), "days", scale.days(), "start", scale.start().toString(),
+        "end", scale.end().toString(), "seed", scale.seed()));
+    results.put("machine", MachineFacts.collect());
+    results.put("spark", sparkFacts());
+
+    results.put("raw", loadRaw(scale));
+    System.gc(); // the simulation is garbage now; do not count it in the first stage's heap
+
+    List<Map<String, Object>> stages = new ArrayList<>();
+    double featuresJobSeconds = Double.NaN;
+    try (HeapSampler heap = new HeapSampler()) {
+      long totalNanos = 0;
+      long totalIn = 0;
+      long totalOut = 0;
+      long peak = 0;
+      TableFootprint totalWritten = TableFootprint.NONE;
+      for (Stage stage : STAGES) {
+        Map<String, Object> measured = runStage(stage, heap);
+        stages.add(measured);
+        totalNanos += (long) measured.get("nanos");
+        totalIn += (long) measured.get("rows_in");
+        totalOut += (long) measured.get("rows_out");
+        peak = Math.max(peak, (long) measured.get("peak_heap_bytes"));
+        totalWritten = totalWritten.plus(new TableFootprint((long) measured.get("files_written"),
+            (long) measured.get("bytes_written")));
+        if (stage.name().equals("features")) {
+          featuresJobSeconds = (double) measured.get("seconds");
+        }
+      }
+      results.put("stages", stages);
+      results.put("total", measurement("total", totalNanos, totalIn, totalOut, peak, totalWritten));
+    }
+
+    FeatureComparison.Result comparison = null;
+    if (peer) {
+      Map<String, Object> peerResults = new LinkedHashMap<>();
+      comparison = runPeer(scale.end(), workDir, peerThreads, featuresJobSeconds, peerResults);
+      results.put("peer", peerResults);
+    }
+    results.put("finished_at", Instant.now().toString());
+    return new Outcome(results, comparison);
+  }
+
+  private Map<String, Object> loadRaw(BenchScale scale) {
+    long started = System.nanoTime();
+    Simulation simulation = Simulation.generate(scale.sandboxOptions());
+    double generated = seconds(System.nanoTime() - started);
+    Map<String, Long> rows = new RawTableLoader(spark, tables, simulation, config.runId())
+        .loadAll(scale.start(), scale.end());
+    Map<String, Object> raw = new LinkedHashMap<>();
+    raw.put("simulation_seconds", generated);
+    raw.put("load_seconds", seconds(System.nanoTime() - started) - generated);
+    raw.put("events", rows.entrySet().stream().filter(e -> e.getKey().endsWith("_events"))
+        .mapToLong(Map.Entry::getValue).sum());
+    raw.put("wallets_in_simulation", simulation.wallets().size());
+    raw.put("rows", rows);
+    System.out.printf("raw: %,d events, %,d position snapshot rows (generated in %.1f s, written in %.1f s)%n",
+        raw.get("events"), rows.get("raw.the_graph_historical_account_positions"), generated, raw.get("load_seconds"));
+    return raw;
+  }
+
+  private Map<String, Object> runStage(Stage stage, HeapSampler heap) throws Exception {
+    List<String> written = stage.jobs().stream()
+        .flatMap(j -> TableCatalog.get().job(j).writes().stream()).distinct().toList();
+    TableFootprint before = footprint(written);
+    Map<String, Object> jobs = new LinkedHashMap<>();
+    long rowsIn = 0;
+    long rowsOut = 0;
+    String failure = null;
+    heap.reset();
+    long started = System.nanoTime();
+    List<String> notRegistered = new ArrayList<>();
+    for (String job : stage.jobs()) {
+      if (!registry.has(job)) {
+        // a catalog job nobody has built yet: say so in the results rather than fail the run
+        notRegistered.add(job);
+        continue;
+      }
+      long jobStarted = System.nanoTime();
+      try {
+        JobReport report = runner.run(job, config, spark, secrets);
+        rowsIn += report.rowsRead();
+        rowsOut += report.rowsWritten();
+        jobs.put(job, Map.of("seconds", seconds(System.nanoTime() - jobStarted), "rows_in", report.rowsRead(),
+            "rows_out", report.rowsWritten()));
+      } catch (DataQualityGateFailed e) {
+        // the gate failing is a finding to report, not a reason to lose the run's figures
+        failure = e.getMessage();
+        jobs.put(job, Map.of("seconds", seconds(System.nanoTime() - jobStarted), "failed", e.getMessage()));
+      }
+    }
+    long nanos = System.nanoTime() - started;
+    Map<String, Object> m = measurement(stage.name(), nanos, rowsIn, rowsOut, heap.peakBytes(),
+        footprint(written).minus(before));
+    m.put("jobs", jobs);
+    if (!notRegistered.isEmpty()) {
+      m.put("jobs_not_registered", notRegistered);
+      System.out.println("stage " + stage.name() + ": jobs in the catalog but not registered, skipped: " + notRegistered);
+    }
+    if (failure != null) {
+      m.put("failed", failure);
+    }
+    return m;
+  }
+
+  private static Map<String, Object> measurement(String name, long nanos, long rowsIn, long rowsOut, long peakHeap,
+                                                 TableFootprint written) {
+    double s = seconds(nanos);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", name);
+    m.put("nanos", nanos);
+    m.put("seconds", s);
+    m.put("rows_in", rowsIn);
+    m.put("rows_out", rowsOut);
+    m.put("rows_in_per_second", s > 0 ? rowsIn / s : 0.0);
+    m.put("rows_out_per_second", s > 0 ? rowsOut / s : 0.0);
+    m.put("peak_heap_bytes", peakHeap);
+    m.put("files_written", written.files());
+    m.put("bytes_written", written.bytes());
+    return m;
+  }
+
+  private TableFootprint footprint(List<String> tableIds) {
+    TableFootprint sum = TableFootprint.NONE;
+    for (String id : tableIds) {
+      sum = sum.plus(TableFootprint.of(tables.location(TableCatalog.get().table(id))));
+    }
+    return sum;
+  }
+
+  /**
+   * Exports the analytics inputs to Parquet (untimed), times DuckDB's feature query and Spark's
+   * {@link WalletFeatures} over the same files, and compares DuckDB's features with the feature
+   * job's table.
+   */
+  private FeatureComparison.Result runPeer(LocalDate asOf, Path workDir, int threads, double featuresJobSeconds,
+                                           Map<String, Object> out) throws Exception {
+    Path export = workDir.resolve("export");
+    long started = System.nanoTime();
+    ParquetExport.write(spark, tables, export);
+    out.put("export_seconds", seconds(System.nanoTime() - started));
+    out.put("threads", threads);
+
+    Path duckOut = workDir.resolve("duckdb-features.parquet");
+    Files.deleteIfExists(duckOut);
+    FeatureComparison.Result comparison;
+    try (Connection duck = DuckDbFeatures.open(threads)) {
+      out.put("engine", "duckdb " + duck.getMetaData().getDatabaseProductVersion());
+      started = System.nanoTime();
+      long wallets = DuckDbFeatures.writeParquet(duck, export, asOf, duckOut);
+      double duckSeconds = seconds(System.nanoTime() - started);
+      out.put("duckdb_seconds", duckSeconds);
+      out.put("wallets", wallets);
+
+      started = System.nanoTime();
+      ParquetExport.sparkFeatures(spark, export, asOf).write().mode("overwrite")
+          .parquet(workDir.resolve("spark-features").toString());
+      double sparkSameInput = seconds(System.nanoTime() - started);
+      out.put("spark_same_input_seconds", sparkSameInput);
+      out.put("features_job_seconds", featuresJobSeconds);
+      out.put("ratio_features_job_to_duckdb", featuresJobSeconds / duckSeconds);
+      out.put("ratio_spark_same_input_to_duckdb", sparkSameInput / duckSeconds);
+
+      Dataset<Row> sparkFeatures = tables.read(tables.catalog().table("analytics.wallet_features"))
+          .where("as_of_date = DATE'" + asOf + "'");
+      comparison = FeatureComparison.compare(FeatureComparison.fromSpark(sparkFeatures),
+          FeatureComparison.fromDuckDb(duck, "SELECT * FROM read_parquet('" + duckOut.toAbsolutePath() + "')"));
+    }
+    out.put("identical", comparison.identical());
+    out.put("mismatches", comparison.mismatches());
+    out.put("mismatch_examples", comparison.examples());
+    out.put("comparison", comparison.describe());
+    return comparison;
+  }
+
+  private Map<String, Object> sparkFacts() {
+    Map<String, Object> facts = new LinkedHashMap<>();
+    facts.put("master", spark.sparkContext().master());
+    facts.put("default_parallelism", spark.sparkContext().defaultParallelism());
+    facts.put("shuffle_partitions", spark.conf().get("spark.sql.shuffle.partitions"));
+    facts.put("adaptive", spark.conf().get("spark.sql.adaptive.enabled"));
+    return facts;
+  }
+
+  static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+
+  private static List<String> eventJobs(String layer) {
+    return EVENT_KINDS.stream().map(k -> layer + ".transpose_" + k + "_events").toList();
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return List.copyOf(all);
+  }
+
+  // ---- command line -------------------------------------------------------------------------
+
+  public static void main(String[] args) throws Exception {
+    String size = null;
+    boolean peer = true;
+    Integer wallets = null;
+    Integer days = null;
+    Path root = null;
+    Path outDir = Path.of("bench-results");
+    Map<String, String> options = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--skip-peer" -> peer = false;
+        case "--wallets" -> wallets = Integer.parseInt(args[++i]);
+        case "--days" -> days = Integer.parseInt(args[++i]);
+        case "--root" -> root = Path.of(args[++i]);
+        case "--out" -> outDir = Path.of(args[++i]);
+        case "--option" -> {
+          String[] kv = args[++i].split("=", 2);
+          options.put(kv[0], kv.length > 1 ? kv[1] : "");
+        }
+        default -> {
+          if (size != null || args[i].startsWith("-")) {
+            throw new IllegalArgumentException("usage: PipelineBenchmark S|M|L [--skip-peer] [--wallets N]"
+                + " [--days N] [--root DIR] [--out DIR] [--option k=v]...; unexpected argument '" + args[i] + "'");
+          }
+          size = args[i];
+        }
+      }
+    }
+    BenchScale scale = BenchScale.of(size == null ? "S" : size).resized(wallets, days);
+    root = (root == null ? Path.of("local", "target", "bench-lakehouse", scale.name()) : root).toAbsolutePath();
+    freshRoot(root);
+    options.putIfAbsent("spark.master", "local[*]");
+    String runId = "bench-" + scale.name() + "-" + Instant.now().getEpochSecond();
+    RunConfig config = new RunConfig(Env.LOCAL, root.resolve("lakehouse").toString(),
+        Interval.of(scale.start(), scale.end()), options, runId);
+    SparkSession spark = SparkSessions.forRun(config);
+    try {
+      Outcome outcome = new PipelineBenchmark(spark, config).run(scale, root.resolve("peer"), peer,
+          Runtime.getRuntime().availableProcessors());
+      System.out.println(ResultsTable.render(outcome.results()));
+      Path file = writeJson(outcome.results(), outDir, scale.name());
+      System.out.println("results: " + file);
+      if (outcome.comparison() != null && !outcome.comparison().identical()) {
+        System.err.println("FEATURES DIFFER between Spark and DuckDB: " + outcome.comparison().describe());
+        System.exit(2);
+      }
+    } finally {
+      spark.stop();
+    }
+  }
+
+  static Path writeJson(Map<String, Object> results, Path outDir, String size) throws IOException {
+    Files.createDirectories(outDir);
+    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").format(Instant.now().atZone(ZoneOffset.UTC));
+    Path file = outDir.resolve(size + "-" + stamp + ".json");
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), results);
+    return file;
+  }
+
+  /** The benchmark owns its root: it deletes one it made before (marker file), never anything else. */
+  private static void freshRoot(Path root) throws IOException {
+    Path marker = root.resolve(".bench-root");
+    if (Files.exists(root)) {
+      try (Stream<Path> entries = Files.list(root)) {
+        boolean empty = entries.findAny().isEmpty();
+        if (!empty && !Files.exists(marker)) {
+          throw new IllegalArgumentException("--root " + root + " exists and was not made by the benchmark (no "
+              + ".bench-root file): pass an empty or new folder");
+        }
+      }
+      try (Stream<Path> paths = Files.walk(root)) {
+        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+    Files.createDirectories(root);
+    Files.createFile(marker);
+  }
+}
