@@ -1,7 +1,7 @@
 # The one table/job catalog the Java jobs and the Airflow DAG read: every table in it gets a Glue
 # table, so the lists cannot drift.
 locals {
-  catalog_file = coalesce(var.catalog_path, "${path.module}/../common/src/main/resources/lakehouse/catalog.json")
+  catalog_file = coalesce(var.catalog_path, "${path.module}/../common/src/main/resources/table-catalog/catalog.json")
   catalog      = jsondecode(coalesce(var.catalog_json, file(local.catalog_file)))
 
   # Layers that hold Delta tables; each gets the Glue database db_<layer>_<env>.

@@ -19,7 +19,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.normpath(os.path.join(HERE, "..", ".."))
 DAGS = os.path.join(REPO, "airflow", "dags")
 DAG_FILE = os.path.join(DAGS, "defi_lakehouse.py")
-CATALOG_FILE = os.path.join(REPO, "common", "src", "main", "resources", "lakehouse", "catalog.json")
+CATALOG_FILE = os.path.join(REPO, "common", "src", "main", "resources", "table-catalog", "catalog.json")
 
 sys.path.insert(0, HERE)
 sys.path.insert(0, DAGS)

@@ -18,7 +18,7 @@ from typing import List, Optional
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TERRAFORM_DIR = os.path.dirname(HERE)
-CATALOG = os.path.join(TERRAFORM_DIR, "..", "common", "src", "main", "resources", "lakehouse", "catalog.json")
+CATALOG = os.path.join(TERRAFORM_DIR, "..", "common", "src", "main", "resources", "table-catalog", "catalog.json")
 SUFFIXES = (".tf", ".tfvars", ".tftest.hcl", ".tfbackend")
 OPENERS = {"{": "}", "[": "]", "(": ")"}
 HEREDOC = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_]*)[ \t]*\n")

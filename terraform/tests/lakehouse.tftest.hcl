@@ -115,7 +115,7 @@ run "every_catalog_table_has_a_glue_delta_table" {
   }
   assert {
     condition = alltrue([
-      for t in jsondecode(file("../common/src/main/resources/lakehouse/catalog.json")).tables :
+      for t in jsondecode(file("../common/src/main/resources/table-catalog/catalog.json")).tables :
       contains(keys(aws_glue_catalog_table.delta), "${t.layer}.${t.name}")
     ])
     error_message = "a catalog table has no Glue table"
@@ -181,8 +181,8 @@ run "a_table_added_to_the_catalog_gets_a_glue_table" {
   command = plan
 
   variables {
-    catalog_json = jsonencode(merge(jsondecode(file("../common/src/main/resources/lakehouse/catalog.json")), {
-      tables = concat(jsondecode(file("../common/src/main/resources/lakehouse/catalog.json")).tables, [
+    catalog_json = jsonencode(merge(jsondecode(file("../common/src/main/resources/table-catalog/catalog.json")), {
+      tables = concat(jsondecode(file("../common/src/main/resources/table-catalog/catalog.json")).tables, [
         { layer = "analytics", name = "wallet_scores", partition_by = ["as_of_date"], keys = ["wallet_address", "as_of_date"] },
       ])
     }))
@@ -196,8 +196,8 @@ run "a_table_added_to_the_catalog_gets_a_glue_table" {
 run "a_table_in_a_layer_without_a_glue_database_fails" {
   command = plan
   variables {
-    catalog_json = jsonencode(merge(jsondecode(file("../common/src/main/resources/lakehouse/catalog.json")), {
-      tables = concat(jsondecode(file("../common/src/main/resources/lakehouse/catalog.json")).tables, [
+    catalog_json = jsonencode(merge(jsondecode(file("../common/src/main/resources/table-catalog/catalog.json")), {
+      tables = concat(jsondecode(file("../common/src/main/resources/table-catalog/catalog.json")).tables, [
         { layer = "features", name = "wallet_scores", partition_by = [], keys = ["wallet_address"] },
       ])
     }))

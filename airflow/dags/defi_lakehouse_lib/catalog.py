@@ -11,7 +11,7 @@ from typing import Dict, List, Optional, Sequence, Set, Tuple
 CATALOG_ENV_VAR = "LAKEHOUSE_CATALOG"
 CATALOG_FILE = "catalog.json"
 # From airflow/dags/defi_lakehouse_lib/ up to the repo root, then into the Java resource.
-_REPO_CATALOG = os.path.join("..", "..", "..", "common", "src", "main", "resources", "lakehouse", CATALOG_FILE)
+_REPO_CATALOG = os.path.join("..", "..", "..", "common", "src", "main", "resources", "table-catalog", CATALOG_FILE)
 
 
 class CatalogError(ValueError):

@@ -46,7 +46,7 @@ class ShadedJarSparkSubmitIT {
 
   @Test
   void theJarCarriesDeltaS3aAndOkHttpButNeitherSparkNorScalaNorTheSdkBundle() {
-    for (String needed : List.of("dev/defilakehouse/jobs/Launcher.class", "lakehouse/catalog.json",
+    for (String needed : List.of("dev/defilakehouse/jobs/Launcher.class", "table-catalog/catalog.json",
         "io/delta/tables/DeltaTable.class", "org/apache/spark/sql/delta/DeltaLog.class",
         "org/apache/hadoop/fs/s3a/S3AFileSystem.class", "software/amazon/awssdk/services/s3/S3Client.class",
         "dev/defilakehouse/shaded/okhttp3/OkHttpClient.class")) {

@@ -15,11 +15,11 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * The one table and job catalog ({@code lakehouse/catalog.json}). Terraform and the Airflow DAG read
+ * The one table and job catalog ({@code table-catalog/catalog.json}). Terraform and the Airflow DAG read
  * the same file, so the lists cannot drift.
  */
 public final class TableCatalog {
-  public static final String RESOURCE = "lakehouse/catalog.json";
+  public static final String RESOURCE = "table-catalog/catalog.json";
 
   private final Map<String, TableSpec> tables;
   private final Map<String, JobSpec> jobs;
