@@ -16,6 +16,7 @@ import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -23,17 +24,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One raw table → one stage table, a UTC day partition at a time (each day its own commits):
- * read the day's raw partition, run the pure transformation, write the quarantine slice, check
- * the quarantined share, write the stage partition.
+ * One raw table → one stage table, a chunk of partition days at a time (at most
+ * {@code stage.chunk_days}, default 31): read the chunk's raw partitions, run the pure
+ * transformation once, count per day, write the quarantine slice, check every day's quarantined
+ * share, write the stage partitions. One pass and two commits per chunk: per-day commits cost
+ * seconds each, which dominated backfills (BENCHMARKS.md).
  *
  * <p>The quarantine slice is written BEFORE the threshold check so users can see why a run failed;
- * over the threshold the stage partition is then NOT written (it keeps what an earlier good run
- * wrote) and the job throws. Both writes are replaceWhere on the day, so re-runs are idempotent.
+ * when any day of a chunk is over the threshold, none of the chunk's stage partitions is written
+ * (they keep what an earlier good run wrote) and the job throws. Both writes are replaceWhere on
+ * the chunk's days, so re-runs are idempotent.
  */
 final class StageJob implements LakehouseJob {
   private static final Logger LOG = LoggerFactory.getLogger(StageJob.class);
   static final String QUARANTINE = "stage.quarantine";
+  static final String CHUNK_DAYS_OPTION = "stage.chunk_days";
+  static final int DEFAULT_CHUNK_DAYS = 31;
 
   /** How a table's partition date relates to the run interval. */
   enum Span {
@@ -43,8 +49,8 @@ final class StageJob implements LakehouseJob {
         return interval.eventDates();
       }
 
-      @Override Interval dayInterval(LocalDate d) {
-        return Interval.of(d, d.plusDays(1));
+      @Override Interval covering(LocalDate first, LocalDate last) {
+        return Interval.of(first, last.plusDays(1));
       }
     },
     /** Snapshot partitions: days d with start < d <= end; day d is the state at its 00:00 UTC. */
@@ -53,8 +59,8 @@ final class StageJob implements LakehouseJob {
         return interval.snapshotDates();
       }
 
-      @Override Interval dayInterval(LocalDate d) {
-        return Interval.of(d.minusDays(1), d);
+      @Override Interval covering(LocalDate first, LocalDate last) {
+        return Interval.of(first.minusDays(1), last);
       }
     };
 
@@ -66,7 +72,13 @@ final class StageJob implements LakehouseJob {
 
     abstract List<LocalDate> dates(Interval interval);
 
-    abstract Interval dayInterval(LocalDate date);
+    /** The run interval whose partition dates are exactly first..last. */
+    abstract Interval covering(LocalDate first, LocalDate last);
+
+    String range(LocalDate first, LocalDate last) {
+      // Not BETWEEN: Delta's replaceWhere check fails on it with an unresolved-expression error.
+      return partitionColumn + " >= DATE'" + first + "' AND " + partitionColumn + " <= DATE'" + last + "'";
+    }
   }
 
   @FunctionalInterface
@@ -92,6 +104,10 @@ final class StageJob implements LakehouseJob {
   public void run(JobContext ctx) {
     double maxShare = QuarantineThreshold.parse(ctx.config().option(QuarantineThreshold.OPTION,
         String.valueOf(QuarantineThreshold.DEFAULT_MAX_SHARE)));
+    int chunkDays = ctx.config().intOption(CHUNK_DAYS_OPTION, DEFAULT_CHUNK_DAYS);
+    if (chunkDays < 1) {
+      throw new IllegalArgumentException("--option " + CHUNK_DAYS_OPTION + "=" + chunkDays + " must be at least 1");
+    }
     List<LocalDate> dates = span.dates(ctx.config().interval());
     if (dates.isEmpty()) {
       LOG.info("{}: the interval {} holds no {} partition; nothing to do", stageTable, ctx.config().interval(),
@@ -99,24 +115,30 @@ final class StageJob implements LakehouseJob {
     }
     long raw = 0;
     long quarantined = 0;
-    for (LocalDate date : dates) {
-      StageCounts counts = runDay(ctx, date, maxShare);
+    for (int i = 0; i < dates.size(); i += chunkDays) {
+      List<LocalDate> chunk = dates.subList(i, Math.min(dates.size(), i + chunkDays));
+      StageCounts counts = runChunk(ctx, chunk.get(0), chunk.get(chunk.size() - 1), maxShare);
       raw += counts.rawRows();
       quarantined += counts.quarantinedRawRows();
+      if (dates.size() > chunkDays) {
+        LOG.info("{}: {} of {} days staged", stageTable, Math.min(dates.size(), i + chunkDays), dates.size());
+      }
     }
     ctx.report().metric("quarantined_share", String.format(Locale.ROOT, "%.4f", raw == 0 ? 0.0 : (double) quarantined / raw));
   }
 
-  private StageCounts runDay(JobContext ctx, LocalDate date, double maxShare) {
+  private StageCounts runChunk(JobContext ctx, LocalDate first, LocalDate last, double maxShare) {
     LakehouseTables tables = ctx.tables();
     JobReport report = ctx.report();
     String runId = ctx.config().runId();
-    Dataset<Row> raw = tables.read(ctx.table(rawTable)).where(col(span.partitionColumn).equalTo(lit(date)));
-    StageResult result = transformation.apply(ctx, raw, span.dayInterval(date));
+    String range = span.range(first, last);
+    Dataset<Row> raw = tables.read(ctx.table(rawTable)).where(range);
+    StageResult result = transformation.apply(ctx, raw, span.covering(first, last));
     Dataset<Row> checked = result.checked().persist(StorageLevel.MEMORY_AND_DISK());
     try {
       result = result.withChecked(checked);
-      StageCounts counts = StageCounts.of(result);
+      SortedMap<LocalDate, StageCounts> byDate = StageCounts.byDate(result);
+      StageCounts counts = StageCounts.total(byDate.values());
       report.addRead(counts.rawRows());
       report.addQuarantined(counts.quarantinedRows());
       report.addMetric("duplicates_collapsed", counts.collapsedDuplicates());
@@ -124,17 +146,24 @@ final class StageJob implements LakehouseJob {
 
       TableSpec quarantine = ctx.table(QUARANTINE);
       report.committed(QUARANTINE, tables.replaceWhere(quarantine, result.quarantineRows(stageTable, runId),
-          "source_table = '" + stageTable + "' AND record_date = DATE'" + date + "'"));
-      LOG.info("{} {}={}: raw={} stage={} quarantined={} collapsed_duplicates={} rules={}", stageTable, span.partitionColumn,
-          date, counts.rawRows(), counts.stageRows(), counts.quarantinedRows(), counts.collapsedDuplicates(), counts.ruleCounts());
-      QuarantineThreshold.check(stageTable, span.partitionColumn + "=" + date, counts, maxShare,
-          quarantine.qualifiedName(ctx.config().env()));
+          "source_table = '" + stageTable + "' AND record_date >= DATE'" + first + "' AND record_date <= DATE'" + last + "'"));
+      byDate.forEach((date, c) -> LOG.info("{} {}={}: raw={} stage={} quarantined={} collapsed_duplicates={} rules={}",
+          stageTable, span.partitionColumn, date, c.rawRows(), c.stageRows(), c.quarantinedRows(),
+          c.collapsedDuplicates(), c.ruleCounts()));
+      if (byDate.isEmpty()) {
+        LOG.info("{} {}: no raw rows", stageTable, range);
+      }
+      for (Map.Entry<LocalDate, StageCounts> day : byDate.entrySet()) {
+        QuarantineThreshold.check(stageTable, span.partitionColumn + "=" + day.getKey(),
+            first.equals(last) ? span.partitionColumn + "=" + first : range, day.getValue(), maxShare,
+            quarantine.qualifiedName(ctx.config().env()));
+      }
 
       TableSpec stage = ctx.table(stageTable);
       Dataset<Row> rows = result.stageRows();
       tables.ensureTable(stage, rows.schema());
       CheckConstraints.ensure(ctx.spark(), tables.location(stage), checkConstraints);
-      report.committed(stageTable, tables.replaceWhere(stage, rows, span.partitionColumn + " = DATE'" + date + "'"));
+      report.committed(stageTable, tables.replaceWhere(stage, rows, range));
       report.addWritten(counts.stageRows());
       return counts;
     } finally {

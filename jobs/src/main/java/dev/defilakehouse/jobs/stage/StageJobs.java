@@ -29,7 +29,8 @@ public final class StageJobs {
     jobs.put(AccountPositionsStage.TABLE, new StageJob("raw.the_graph_historical_account_positions",
         AccountPositionsStage.TABLE, StageJob.Span.SNAPSHOTS,
         (ctx, raw, day) -> AccountPositionsStage.transform(raw,
-            stageMarkets(ctx).where(col("snapshot_date").equalTo(lit(Interval.dateOf(day.end())))), day, ctx.config().runId()),
+            stageMarkets(ctx).where(col("snapshot_date").gt(lit(Interval.dateOf(day.start())))
+                .and(col("snapshot_date").leq(lit(Interval.dateOf(day.end()))))), day, ctx.config().runId()),
         Map.of("balance_raw_not_negative", "balance_raw >= 0",
             "side_is_supply_or_borrow", "side IN ('SUPPLY', 'BORROW')",
             "borrow_is_not_collateral", "side <> 'BORROW' OR NOT is_collateral")));

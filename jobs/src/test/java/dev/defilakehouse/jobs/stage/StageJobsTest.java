@@ -200,6 +200,56 @@ class StageJobsTest {
     assertFalse(tables.exists(catalog.table(DEPOSITS)), "the stage table is not written over the threshold");
   }
 
+  /** A multi-day run is staged in one pass per chunk: the result is the day-by-day result, whatever the chunk size. */
+  @Test
+  void aMultiDayRunGivesTheSameTablesInOneChunkAsDayByDay(@TempDir Path root) throws Exception {
+    java.time.LocalDate day3 = DAY2.plusDays(1);
+    writeRaw(root, "raw.the_graph_historical_market_data", RAW_MARKET,
+        aaveV2Markets().stream().map(m -> rawMarket("aave_v2", DAY2, m)).toList(), "snapshot_date = '2024-01-02'");
+    writeRaw(root, "raw.transpose_deposit_events", RAW_EVENT, List.of(
+        rawEvent(DAY1, event("deposit", tx(1), 0, T, USDC, "1")),
+        rawEvent(DAY1, event("deposit", tx(2), 0, T, USDC, "-7")),
+        rawEvent(DAY2, event("deposit", tx(3), 0, "2024-01-02T10:00:00Z", WETH, "5")),
+        // filed under the wrong raw day: quarantined rather than staged into another day's partition
+        rawEvent(DAY2, event("deposit", tx(4), 0, "2024-01-03T10:00:00Z", WETH, "6")),
+        rawEvent(day3, event("deposit", tx(5), 0, "2024-01-03T11:00:00Z", WBTC, "7"))),
+        "block_date >= '2024-01-01' AND block_date <= '2024-01-03'");
+    Interval threeDays = Interval.of(DAY1, day3.plusDays(1));
+    Map<String, String> lenient = Map.of("quarantine.max_share", "0.6");
+    JobRunner runner = new JobRunner(JobRegistry.standard());
+    runner.run(MARKETS, new RunConfig(Env.LOCAL, root.toString(), interval, Map.of(), "m"), spark, new Secrets(Map.of()));
+
+    Map<String, String> dayByDay = new java.util.HashMap<>(lenient);
+    dayByDay.put(StageJob.CHUNK_DAYS_OPTION, "1");
+    JobReport daily = runner.run(DEPOSITS, new RunConfig(Env.LOCAL, root.toString(), threeDays, dayByDay, "r"), spark,
+        new Secrets(Map.of()));
+    Set<String> stageDaily = contents(root, DEPOSITS);
+    Set<String> quarantineDaily = contents(root, StageJob.QUARANTINE, "quarantined_at");
+    long versionsDaily = spark.sql("DESCRIBE HISTORY delta.`" + root.resolve("stage/transpose_deposit_events") + "`").count();
+
+    JobReport chunked = runner.run(DEPOSITS, new RunConfig(Env.LOCAL, root.toString(), threeDays, lenient, "r"), spark,
+        new Secrets(Map.of()));
+    assertEquals(stageDaily, contents(root, DEPOSITS));
+    assertEquals(quarantineDaily, contents(root, StageJob.QUARANTINE, "quarantined_at"));
+    assertEquals(versionsDaily + 1, spark.sql("DESCRIBE HISTORY delta.`" + root.resolve("stage/transpose_deposit_events") + "`").count(),
+        "one commit for the three days");
+    assertEquals(List.of(5L, 3L, 2L), List.of(chunked.rowsRead(), chunked.rowsWritten(), chunked.rowsQuarantined()));
+    assertEquals(List.of(daily.rowsRead(), daily.rowsWritten(), daily.rowsQuarantined()),
+        List.of(chunked.rowsRead(), chunked.rowsWritten(), chunked.rowsQuarantined()));
+    assertEquals(1L, chunked.metrics().get("rule.timestamp_outside_interval"));
+    assertEquals(List.of("2024-01-01", "2024-01-02", "2024-01-03"), spark.read().format("delta")
+        .load(root.resolve("stage/transpose_deposit_events").toString())
+        .selectExpr("cast(block_date as string)").orderBy("block_date").as(Encoders.STRING()).collectAsList());
+
+    // Over the threshold on one day: the quarantine slice is written, no day of the chunk is staged.
+    IllegalStateException failure = assertThrows(IllegalStateException.class, () -> runner.run(DEPOSITS,
+        new RunConfig(Env.LOCAL, root.toString(), threeDays, Map.of(), "strict"), spark, new Secrets(Map.of())));
+    assertTrue(failure.getMessage().contains("of block_date=2024-01-01 quarantined"), failure.getMessage());
+    assertTrue(failure.getMessage().contains("was NOT written for block_date >= DATE'2024-01-01' AND block_date <= DATE'2024-01-03'"),
+        failure.getMessage());
+    assertEquals(stageDaily, contents(root, DEPOSITS), "the stage table keeps what the good run wrote");
+  }
+
   @Test
   void everyStageTableButTheDailyBlocksHasItsJob() {
     Set<String> expected = catalog.jobs().stream().map(j -> j.name())

@@ -175,8 +175,12 @@ public final class LendingEventsStage {
         .and(col("block_number").isNull().or(col("block_number").lt(0))), "block_number is not a non-negative integer"));
     rules.add(error("invalid_timestamp", col("_p.timestamp").isNotNull().and(col("block_timestamp").isNull()),
         "timestamp is not an ISO-8601 instant"));
+    // A multi-day run checks each row against its own raw partition's day too: a row filed under
+    // the wrong day would otherwise land in another day's stage partition and vanish on a re-run of that day.
     rules.add(error("timestamp_outside_interval", col("block_timestamp").lt(lit(interval.start()))
-        .or(col("block_timestamp").geq(lit(interval.end()))), "timestamp is outside the run interval " + interval));
+        .or(col("block_timestamp").geq(lit(interval.end())))
+        .or(to_date(col("block_timestamp")).notEqual(col(StagePipeline.RECORD_DATE))),
+        "timestamp is outside the run interval " + interval + " or not on its raw partition's day"));
     rules.add(error("unknown_protocol", unknownProtocol(col("protocol")),
         "protocol_name + contract_version is not one of " + StageColumns.PROTOCOLS));
     rules.add(error("unknown_category", col("category").isNotNull().and(col("category").isin(KINDS.toArray()).unary_$bang()),

@@ -29,6 +29,12 @@ public final class QuarantineThreshold {
    * look. {@code scope} names the partition checked, e.g. {@code block_date=2024-01-01}.
    */
   public static void check(String stageTable, String scope, StageCounts counts, double maxShare, String quarantineTable) {
+    check(stageTable, scope, scope, counts, maxShare, quarantineTable);
+  }
+
+  /** As above, when the run holds back more than the failing partition ({@code notWritten}, e.g. a range of days). */
+  public static void check(String stageTable, String scope, String notWritten, StageCounts counts, double maxShare,
+                           String quarantineTable) {
     if (counts.quarantinedShare() <= maxShare) {
       return;
     }
@@ -39,6 +45,6 @@ public final class QuarantineThreshold {
             + "%s was NOT written for %s. The quarantined rows, with every failed rule and the raw payload, "
             + "are in %s WHERE source_table = '%s'. Fix the source data or the rule, or raise --option %s, then re-run.",
         stageTable, counts.quarantinedRawRows(), counts.rawRows(), scope, 100 * counts.quarantinedShare(), OPTION, maxShare,
-        100 * maxShare, topRules, stageTable, scope, quarantineTable, stageTable, OPTION));
+        100 * maxShare, topRules, stageTable, notWritten, quarantineTable, stageTable, OPTION));
   }
 }
