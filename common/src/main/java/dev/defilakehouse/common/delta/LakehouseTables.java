@@ -75,7 +75,7 @@ public final class LakehouseTables {
    */
   public long replaceWhere(TableSpec table, Dataset<Row> rows, String predicate) {
     ensureTable(table, rows.schema());
-    withCommitMetadata("replaceWhere " + predicate, () -> rows.write().format("delta").mode("overwrite")
+    withCommitMetadata("replaceWhere " + predicate, () -> byPartition(table, rows).write().format("delta").mode("overwrite")
         .option("replaceWhere", predicate)
         .option("userMetadata", commitMetadata("replaceWhere " + predicate))
         .save(location(table)));
@@ -85,7 +85,7 @@ public final class LakehouseTables {
   /** Replaces the whole table in one commit. */
   public long overwrite(TableSpec table, Dataset<Row> rows) {
     ensureTable(table, rows.schema());
-    rows.write().format("delta").mode("overwrite")
+    byPartition(table, rows).write().format("delta").mode("overwrite")
         .option("userMetadata", commitMetadata("overwrite"))
         .save(location(table));
     return latestVersion(table);
@@ -110,6 +110,18 @@ public final class LakehouseTables {
         .whenNotMatched().insertAll()
         .execute());
     return latestVersion(table);
+  }
+
+  /**
+   * Rows of one table partition in one write task, so a day becomes one file rather than one per
+   * shuffle partition (the benchmark's S run wrote 4,842 files for 190 MiB before this).
+   */
+  private static Dataset<Row> byPartition(TableSpec table, Dataset<Row> rows) {
+    if (!table.isPartitioned()) {
+      return rows;
+    }
+    return rows.repartition(table.partitionBy().stream().map(org.apache.spark.sql.functions::col)
+        .toArray(org.apache.spark.sql.Column[]::new));
   }
 
   public long latestVersion(TableSpec table) {

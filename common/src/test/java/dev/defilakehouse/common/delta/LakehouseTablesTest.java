@@ -43,6 +43,18 @@ class LakehouseTablesTest {
   }
 
   @Test
+  void aWriteSpreadOverManyTasksLeavesOneFilePerPartitionDay(@TempDir Path root) {
+    LakehouseTables tables = new LakehouseTables(spark, Env.LOCAL, root.toString(), "run-1", TableCatalog.get());
+    Dataset<Row> rows = prices("('aave_v2','2024-01-01','0xa',1.0D)", "('aave_v2','2024-01-01','0xb',2.0D)",
+        "('aave_v2','2024-01-02','0xa',3.0D)", "('aave_v2','2024-01-02','0xb',4.0D)",
+        "('aave_v3','2024-01-02','0xc',5.0D)").repartition(5);
+    tables.replaceWhere(prices, rows, "snapshot_date >= '2024-01-01' AND snapshot_date <= '2024-01-02'");
+    Row added = spark.sql("DESCRIBE HISTORY delta.`" + tables.location(prices) + "` LIMIT 1")
+        .selectExpr("operationMetrics['numFiles']", "operationMetrics['numOutputRows']").head();
+    assertEquals(List.of("2", "5"), List.of(added.getString(0), added.getString(1)), "one file for each of the two days");
+  }
+
+  @Test
   void upsertIsIdempotentOnTheCatalogKeys(@TempDir Path root) {
     LakehouseTables tables = new LakehouseTables(spark, Env.LOCAL, root.toString(), "run-2", TableCatalog.get());
     Dataset<Row> rows = spark.sql("SELECT CAST('2024-01-01' AS DATE) block_date, 100L block_number UNION ALL "

@@ -88,6 +88,9 @@ public final class RawTableLoader {
           }
         } else {
           for (Position p : simulation.positionsAt(protocol, block)) {
+            if (p.balance().signum() == 0) {
+              continue; // closed: the raw job fetches with balance_not: "0", so neither does this loader
+            }
             batch.add(RowFactory.create(protocol, date, block, at, p.id(), simulation.positionJson(p), request,
                 ingestedAt, runId));
           }
