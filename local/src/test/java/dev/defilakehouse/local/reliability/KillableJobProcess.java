@@ -34,6 +34,9 @@ final class KillableJobProcess implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
+    // a short-lived JVM about to be killed: C1 only and one GC thread spend less of a busy machine's CPU
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-XX:+UseSerialGC");
     String sparkOptions = System.getProperty("spark.java.options");
     if (sparkOptions == null || sparkOptions.isBlank()) {
       throw new IllegalStateException("system property spark.java.options is missing: run the tests through Maven");
