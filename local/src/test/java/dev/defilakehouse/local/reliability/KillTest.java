@@ -44,9 +44,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * <p>The lakehouse of an uninterrupted pipeline run ({@link SmallPipelineLakehouse}) is the
  * reference. Each case copies it, removes the interval's rows from the job's tables (the "old"
  * version: the job has not run for the interval yet), runs the job for the interval in a child JVM
- * and kills it at the point. The
- * default run kills one job per layer at one point each; {@code make reliability} (tag
- * {@code reliability-long}) kills every catalog job at every point.
+ * and kills it at the point. The default run kills one job per layer at one point each;
+ * {@code make reliability} (tag {@code reliability-long}) kills every catalog job at every point.
  */
 class KillTest {
   /** The run's interval: events of START, the snapshot and features of END. */
@@ -124,7 +123,8 @@ class KillTest {
         "--end", END.toString(), "--lakehouse-root", root.toString()));
     args.addAll(LEAN_SPARK);
     Map<String, String> options = new LinkedHashMap<>(SandboxSources.jobOptions(sandbox));
-    EndpointFaults endpoint = job.source().equals("the_graph") ? sandbox.faults().subgraph() : sandbox.faults().transpose();
+    EndpointFaults endpoint = job.source().equals("the_graph")
+        ? sandbox.faults().subgraph() : sandbox.faults().transpose();
     switch (point) {
       // small pages, each held by the sandbox a while: the job is killed between its first and last page
       case FETCHING -> {
@@ -137,7 +137,8 @@ class KillTest {
         // FileSystem.get would otherwise hand out a cached plain local file system
         options.put("spark.hadoop.fs.file.impl.disable.cache", "true");
       }
-      case BEFORE_COMMIT, AFTER_COMMIT -> options.put("spark.delta.logStore.file.impl", PausingLogStore.class.getName());
+      case BEFORE_COMMIT, AFTER_COMMIT ->
+          options.put("spark.delta.logStore.file.impl", PausingLogStore.class.getName());
     }
     options.forEach((k, v) -> args.addAll(List.of("--option", k + "=" + v)));
     Secrets secrets = SandboxSources.secrets(sandbox);
@@ -154,13 +155,17 @@ class KillTest {
           ? child.awaitOrExit(() -> endpoint.requests() >= requestsBefore + 2)
           : child.awaitOrExit(() -> child.pauseLine() != null);
       if (!reached) {
-        // e.g. a day without liquidations: no data file to interrupt. Recorded, not hidden.
+        // e.g. a day without liquidations: no data file to interrupt, no page after the first
+        int code = child.awaitExit();
+        assertEquals(0, code, jobName + " failed before reaching " + point + ":\n" + child.output());
         ReliabilityLog.record(new ReliabilityLog.Case("kills", "kill -9 " + jobName + " " + point.label(), "-",
-            "not applicable: the job ended before reaching the point", 0, true));
-        assumeTrue(false, jobName + " never reached " + point + ":\n" + child.output());
+            "not applicable: the job ended (exit 0) before reaching the point", 0, true));
+        assumeTrue(false, jobName + " never reached " + point);
       }
       pausedAt = point == KillPoint.FETCHING
-          ? "request " + (endpoint.requests() - requestsBefore) + " to " + endpoint.name() : child.pauseLine();
+          ? "request " + (endpoint.requests() - requestsBefore) + " to " + endpoint.name()
+          : child.pauseLine().substring(child.pauseLine().indexOf(' ', KillPoint.MARKER.length() + 1) + 1)
+              .replace("file:" + root, "<root>");
       exit = child.kill();
       assertEquals(137, exit, "the child died of SIGKILL:\n" + child.output());
     } finally {
@@ -169,25 +174,36 @@ class KillTest {
 
     // Right after the kill: every table at its old or its new version, nothing in between.
     List<String> states = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
     for (TableSpec t : written) {
       String now = LakehouseChecksums.of(spark, root.toString(), t);
       long version = LakehouseChecksums.version(spark, root.toString(), t);
       boolean isOld = now.equals(old.get(t.id()));
       boolean isNew = now.equals(uninterrupted.get(t.id()));
-      assertTrue(isOld || isNew, t.id() + " after kill -9 " + point + " is neither old (" + old.get(t.id())
-          + ") nor new (" + uninterrupted.get(t.id()) + "): " + now + " at v" + version);
+      if (!isOld && !isNew) {
+        problems.add(t.id() + " is neither old (" + old.get(t.id()) + ") nor new (" + uninterrupted.get(t.id())
+            + "): " + now + " at v" + version);
+      }
       if (t.equals(target)) {
         boolean committed = point == KillPoint.AFTER_COMMIT;
-        assertEquals(committed ? oldVersions.get(t.id()) + 1 : oldVersions.get(t.id()), version,
-            t.id() + ": the kill " + point.label() + " leaves the " + (committed ? "new" : "old") + " version");
-        assertTrue(committed ? isNew : isOld, t.id() + " content after kill -9 " + point + ": " + now);
+        long expected = committed ? oldVersions.get(t.id()) + 1 : oldVersions.get(t.id());
+        if (version != expected || !(committed ? isNew : isOld)) {
+          problems.add(t.id() + " should be at its " + (committed ? "new" : "old") + " version v" + expected
+              + " but is at v" + version + " with " + now);
+        }
       }
-      states.add(t.id() + "@v" + version + (isOld && isNew ? " (old = new)" : isOld ? " (old)" : " (new)"));
+      String which = isOld && isNew ? "old = new" : isOld ? "old" : isNew ? "new" : "BROKEN";
+      states.add(t.id() + "@v" + version + " (" + which + ")");
     }
+    if (!problems.isEmpty()) {
+      ReliabilityLog.record(new ReliabilityLog.Case("kills", "kill -9 " + jobName + " " + point.label(),
+          "kill -9 " + point.label() + ": " + pausedAt, "exit " + exit + "; " + String.join("; ", problems), 0, false));
+    }
+    assertTrue(problems.isEmpty(), "after kill -9 " + point.label() + ": " + problems);
 
     // The re-run completes the job: exactly the uninterrupted run's tables.
-    RunConfig rerun = new RunConfig(Env.LOCAL, root.toString(), Interval.of(START, END), SandboxSources.jobOptions(sandbox),
-        "kill-rerun");
+    RunConfig rerun = new RunConfig(Env.LOCAL, root.toString(), Interval.of(START, END),
+        SandboxSources.jobOptions(sandbox), "kill-rerun");
     new JobRunner(JobRegistry.standard(), line -> { }).run(jobName, rerun, spark, secrets);
     long lost = 0;
     List<String> mismatches = new ArrayList<>();
@@ -199,7 +215,7 @@ class KillTest {
       }
     }
     ReliabilityLog.record(new ReliabilityLog.Case("kills", "kill -9 " + jobName + " " + point.label(),
-        "kill -9 at " + pausedAt.replace(root.toString(), "<root>"),
+        "kill -9 " + point.label() + ": " + pausedAt,
         "exit " + exit + "; " + String.join(", ", states) + "; re-run "
             + (mismatches.isEmpty() ? "equal to the uninterrupted run" : "DIFFERENT: " + mismatches),
         lost, mismatches.isEmpty()));

@@ -87,6 +87,14 @@ final class KillableJobProcess implements AutoCloseable {
     return stderrText().lines().filter(l -> l.startsWith(KillPoint.MARKER)).findFirst().orElse(null);
   }
 
+  /** Waits for the child to end by itself; its exit code. */
+  int awaitExit() throws InterruptedException {
+    if (!process.waitFor(10, TimeUnit.MINUTES)) {
+      throw new IllegalStateException("child JVM did not end in 10 minutes:\n" + output());
+    }
+    return process.exitValue();
+  }
+
   /** {@code kill -9} (destroyForcibly is SIGKILL on Linux); returns the exit code (137). */
   int kill() throws InterruptedException {
     process.destroyForcibly();

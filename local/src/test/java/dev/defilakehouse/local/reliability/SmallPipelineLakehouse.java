@@ -23,8 +23,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The reference the S3, kill and re-run cases compare with: a small sandbox (30 wallets) and the
- * whole pipeline run once, uninterrupted, into a local directory for one day (events of
- * {@link #START}, the snapshot of {@link #END}): the cost of these cases is per commit, not per row. Built once per test
+ * whole pipeline run once, uninterrupted, into a local directory for one day (events of START,
+ * the snapshot of END): the cost of these cases is per commit, not per row. Built once per test
  * JVM (it costs a pipeline run); the sandbox stops and the directory goes when the JVM ends.
  * Cases that change tables work on a {@link #copyTo copy}.
  */
