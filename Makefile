@@ -1,8 +1,8 @@
-# make run | test | package | sql [Q="select ..."] | athena-check | bench [SIZE=S|M|L] | clean | clean-lakehouse
+# make run | test | package | sql [Q="select ..."] | athena-check | bench [SIZE=S|M|L] | reliability | clean | clean-lakehouse
 SHELL := /bin/bash
 export Q
 
-.PHONY: help run test package sql athena-check bench clean clean-lakehouse
+.PHONY: help run test package sql athena-check bench reliability clean clean-lakehouse
 
 help:
 	@sed -n 1p Makefile
@@ -23,6 +23,13 @@ package:
 ## SQL on the local catalog: make sql Q="select ..." (without Q: an interactive shell)
 sql:
 	@if [ -n "$$Q" ]; then bin/lakehouse sql "$$Q"; else bin/lakehouse sql; fi
+
+## The reliability suite with its long variants (every job killed at every point), run before a
+## release; rewrites docs/reliability.md from the cases it tried
+reliability:
+	rm -rf local/target/reliability
+	./mvnw -B -pl local -am test -Dtest='**/local/reliability/*Test' -Dsurefire.failIfNoSpecifiedTests=false \
+	  -Dexcluded.test.groups=athena -Dreliability.doc=$(CURDIR)/docs/reliability.md
 
 ## Build output (the lakehouse stays: make clean-lakehouse)
 clean:
