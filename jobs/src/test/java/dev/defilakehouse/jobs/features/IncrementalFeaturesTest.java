@@ -128,13 +128,15 @@ class IncrementalFeaturesTest {
 
   /** Rows per as-of date, as text, with or without computed_at. */
   private Map<LocalDate, List<String>> featureRows(LakehouseTables tables, boolean withComputedAt) {
-    Dataset<Row> features = tables.read(catalog.table(WalletFeaturesJob.NAME));
-    if (!withComputedAt) {
-      features = features.drop(FeatureColumns.COMPUTED_AT);
-    }
     Map<LocalDate, List<String>> out = new TreeMap<>();
-    for (Row r : features.orderBy("as_of_date", "wallet_address").collectAsList()) {
-      out.computeIfAbsent(((java.sql.Date) r.getAs("as_of_date")).toLocalDate(), d -> new ArrayList<>()).add(r.toString());
+    for (Row r : tables.read(catalog.table(WalletFeaturesJob.NAME)).orderBy("as_of_date", "wallet_address").collectAsList()) {
+      List<Object> values = new ArrayList<>();
+      for (String column : r.schema().fieldNames()) {
+        if (withComputedAt || !column.equals(FeatureColumns.COMPUTED_AT)) {
+          values.add(r.getAs(column));
+        }
+      }
+      out.computeIfAbsent(((java.sql.Date) r.getAs("as_of_date")).toLocalDate(), d -> new ArrayList<>()).add(values.toString());
     }
     return out;
   }

@@ -28,8 +28,10 @@ import org.apache.spark.sql.SparkSession;
  * same run with {@code --full-refresh} (state(T) from all history). Both write the same partition,
  * which must come out identical.
  *
- * <p>{@code IncrementalBenchmark S|M|L [--wallets N] [--days N] [--repeat N] [--root DIR] [--out DIR]
- * [--option k=v]...}
+ * <p>{@code IncrementalBenchmark S|M|L [--wallets N] [--days N] [--repeat N] [--reuse] [--root DIR]
+ * [--out DIR] [--option k=v]...}; {@code --reuse} measures on the lakehouse an earlier run of the
+ * same size left under the root (e.g. {@code make bench}'s {@code local/target/bench-lakehouse/<size>})
+ * instead of building it again.
  */
 public final class IncrementalBenchmark {
   private static final String FEATURES = "analytics.wallet_features";
@@ -102,6 +104,7 @@ public final class IncrementalBenchmark {
     Integer wallets = null;
     Integer days = null;
     int repeat = 1;
+    boolean reuse = false;
     Path root = null;
     Path outDir = Path.of("bench-results");
     Map<String, String> options = new LinkedHashMap<>();
@@ -110,6 +113,7 @@ public final class IncrementalBenchmark {
         case "--wallets" -> wallets = Integer.parseInt(args[++i]);
         case "--days" -> days = Integer.parseInt(args[++i]);
         case "--repeat" -> repeat = Integer.parseInt(args[++i]);
+        case "--reuse" -> reuse = true;
         case "--root" -> root = Path.of(args[++i]);
         case "--out" -> outDir = Path.of(args[++i]);
         case "--option" -> {
@@ -129,21 +133,32 @@ public final class IncrementalBenchmark {
       throw new IllegalArgumentException("--repeat " + repeat + ": at least 1");
     }
     BenchScale scale = BenchScale.of(size == null ? "S" : size).resized(wallets, days);
-    root = (root == null ? Path.of("local", "target", "bench-lakehouse", scale.name() + "-incremental") : root)
-        .toAbsolutePath();
-    PipelineBenchmark.freshRoot(root);
+    root = (root == null ? Path.of("local", "target", "bench-lakehouse", scale.name() + (reuse ? "" : "-incremental"))
+        : root).toAbsolutePath();
+    if (reuse && !java.nio.file.Files.isDirectory(root.resolve("lakehouse").resolve("analytics"))) {
+      throw new IllegalArgumentException("--reuse: no benchmark lakehouse with analytics tables under " + root
+          + ": run make bench SIZE=" + scale.name() + " (same --wallets/--days) first, or drop --reuse");
+    } else if (!reuse) {
+      PipelineBenchmark.freshRoot(root);
+    }
     options.putIfAbsent("spark.master", "local[*]");
     String runId = "bench-incremental-" + scale.name() + "-" + Instant.now().getEpochSecond();
     RunConfig config = new RunConfig(Env.LOCAL, root.resolve("lakehouse").toString(),
         Interval.of(scale.start(), scale.end()), options, runId);
     SparkSession spark = SparkSessions.forRun(config);
     try {
-      PipelineBenchmark.Outcome history = new PipelineBenchmark(spark, config).run(scale, root.resolve("peer"), false,
-          Runtime.getRuntime().availableProcessors());
-      Map<String, Object> results = new LinkedHashMap<>(history.results());
+      Map<String, Object> results = new LinkedHashMap<>();
+      if (reuse) {
+        results.put("size", scale.name());
+        results.put("reused_lakehouse", root.toString());
+        results.put("machine", MachineFacts.collect());
+      } else {
+        results.putAll(new PipelineBenchmark(spark, config).run(scale, root.resolve("peer"), false,
+            Runtime.getRuntime().availableProcessors()).results());
+        System.out.println(ResultsTable.render(results));
+      }
       Map<String, Object> incremental = new IncrementalBenchmark(spark, config).measure(scale.end(), repeat);
       results.put("incremental", incremental);
-      System.out.println(ResultsTable.render(history.results()));
       System.out.printf("incremental features as of %s on %d days of history, %s wallets: daily %.1f s, "
               + "--full-refresh %.1f s, ratio %.3f (target <= 0.2), identical features: %s%n",
           scale.end(), scale.days(), incremental.get("wallets"), incremental.get("daily_best_seconds"),
