@@ -1,8 +1,8 @@
-# make run | test | package | sql [Q="select ..."] | athena-check | bench [SIZE=S|M|L] | reliability | clean | clean-lakehouse
+# make run | test | package | sql [Q="select ..."] | athena-check | bench [SIZE=S|M|L] | bench-incremental [SIZE=] | reliability | clean | clean-lakehouse
 SHELL := /bin/bash
 export Q
 
-.PHONY: help run test package sql athena-check bench reliability clean clean-lakehouse
+.PHONY: help run test package sql athena-check bench bench-incremental reliability clean clean-lakehouse
 
 help:
 	@sed -n 1p Makefile
@@ -47,3 +47,7 @@ athena-check:
 bench:
 	@if [ -f scripts/bench.sh ]; then bash scripts/bench.sh $(or $(SIZE),S); \
 	else echo "make bench: the benchmark is not there yet"; exit 1; fi
+
+## The daily feature run vs --full-refresh on a size's history: make bench-incremental SIZE=S [ARGS="--days 20"]
+bench-incremental:
+	BENCH_MAIN=IncrementalBenchmark bash scripts/bench.sh $(or $(SIZE),S) $(ARGS)

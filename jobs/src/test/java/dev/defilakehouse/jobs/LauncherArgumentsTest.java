@@ -43,6 +43,8 @@ class LauncherArgumentsTest {
       "bad run id               | JOB --env local --start 2024-01-01 --end 2024-01-02 --option run_id=a/b | run_id='a/b' may only use",
       "no command               | ''                                                                    | no command given",
       "list with arguments      | list --env local                                                      | list takes no arguments",
+      "full refresh with value  | JOB --env local --start 2024-01-01 --end 2024-01-02 --full-refresh=yes | unknown flag '--full-refresh=yes'",
+      "sql full refresh         | sql --full-refresh                                                    | sql takes no --full-refresh",
   })
   void badArgumentsExitTwoNamingTheProblemAndShowTheUsage(String what, String args, String expected) {
     String[] argv = args.isBlank() ? new String[0] : args.replace("JOB", JOB).split(" +");
@@ -72,5 +74,21 @@ class LauncherArgumentsTest {
     Result r = launch("--help");
     assertEquals(Launcher.OK, r.code());
     assertTrue(r.out().contains("exit codes: 0 ok, 1 the job failed, 2 bad arguments"), r.out());
+    assertTrue(r.out().contains("--full-refresh"), r.out());
+  }
+
+  @Test
+  void everyCatalogJobAcceptsFullRefreshAndWithoutItRunsIncrementally() throws Exception {
+    var catalog = dev.defilakehouse.common.catalog.TableCatalog.get();
+    JobRegistry registry = JobRegistry.standard();
+    for (var job : catalog.jobs()) {
+      String[] args = {job.name(), "--env", "local", "--start", "2024-01-01", "--end", "2024-01-02", "--full-refresh"};
+      var parsed = dev.defilakehouse.jobs.cli.JobArguments.parse(args, catalog, registry::has);
+      assertTrue(parsed.config().fullRefresh(), job.name());
+      assertTrue(parsed.config().describe().contains("full_refresh=true"), parsed.config().describe());
+      var incremental = dev.defilakehouse.jobs.cli.JobArguments.parse(
+          java.util.Arrays.copyOf(args, args.length - 1), catalog, registry::has);
+      assertEquals(false, incremental.config().fullRefresh(), job.name());
+    }
   }
 }

@@ -29,7 +29,7 @@ public final class LocalPipeline {
   static final String DEFAULT_START = "2024-01-01";
   static final String DEFAULT_END = "2024-01-04";
   static final String USAGE = "usage: bin/lakehouse pipeline [--start 2024-01-01] [--end 2024-01-04] "
-      + "[--lakehouse-root ./lakehouse] [--option sandbox.wallets=300] [--option sandbox.seed=42] [--option k=v ...]";
+      + "[--lakehouse-root ./lakehouse] [--option sandbox.wallets=300] [--option sandbox.seed=42] [--option k=v ...] [--full-refresh]";
 
   private LocalPipeline() {}
 
@@ -46,7 +46,7 @@ public final class LocalPipeline {
         throw new UsageException("the local pipeline runs --env local only (use spark-submit or Airflow for dev/prod)");
       }
       config = new RunFlags(Env.LOCAL.id(), orDefault(given.start(), DEFAULT_START), orDefault(given.end(), DEFAULT_END),
-          given.lakehouseRoot(), given.options(), given.verbose()).toRunConfig("pipeline");
+          given.lakehouseRoot(), given.options(), given.verbose(), given.fullRefresh()).toRunConfig("pipeline");
       sandboxOptions = sandboxOptions(config);
     } catch (UsageException | IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
@@ -61,7 +61,8 @@ public final class LocalPipeline {
       MaskingOutputStream.installOnSystemStreams(secrets);
       Map<String, String> options = new LinkedHashMap<>(SandboxSources.jobOptions(sandbox));
       options.putAll(config.options());
-      RunConfig run = new RunConfig(config.env(), config.lakehouseRoot(), config.interval(), options, config.runId());
+      RunConfig run = new RunConfig(config.env(), config.lakehouseRoot(), config.interval(), options, config.runId(),
+          config.fullRefresh());
       SparkSession spark = SparkSessions.forRun(run);
       try {
         new PipelineRunner(JobRegistry.standard(), out::println).runAll(spark, run, secrets);

@@ -7,12 +7,19 @@ import java.util.TreeMap;
 
 /**
  * Everything a job run is parameterised by: env, lakehouse root, interval, free-form options
- * ({@code --option k=v}) and the run id stamped on every row it writes.
+ * ({@code --option k=v}), the run id stamped on every row it writes, and {@code fullRefresh}
+ * ({@code --full-refresh}: rebuild from all of the layer below instead of the interval's slice).
  */
-public record RunConfig(Env env, String lakehouseRoot, Interval interval, Map<String, String> options, String runId) {
+public record RunConfig(Env env, String lakehouseRoot, Interval interval, Map<String, String> options, String runId,
+                        boolean fullRefresh) {
 
   public RunConfig {
     options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
+  }
+
+  /** An ordinary (incremental) run. */
+  public RunConfig(Env env, String lakehouseRoot, Interval interval, Map<String, String> options, String runId) {
+    this(env, lakehouseRoot, interval, options, runId, false);
   }
 
   public String option(String key, String defaultValue) {
@@ -68,7 +75,11 @@ public record RunConfig(Env env, String lakehouseRoot, Interval interval, Map<St
   }
 
   public RunConfig withInterval(Interval other) {
-    return new RunConfig(env, lakehouseRoot, other, options, runId);
+    return new RunConfig(env, lakehouseRoot, other, options, runId, fullRefresh);
+  }
+
+  public RunConfig withFullRefresh(boolean refresh) {
+    return new RunConfig(env, lakehouseRoot, interval, options, runId, refresh);
   }
 
   /** For the start-of-job log line: options whose name looks secret are masked. */
@@ -76,6 +87,6 @@ public record RunConfig(Env env, String lakehouseRoot, Interval interval, Map<St
     Map<String, String> shown = new TreeMap<>();
     options.forEach((k, v) -> shown.put(k, Secrets.looksSecret(k) ? "***" : v));
     return "env=" + env.id() + " root=" + lakehouseRoot + " interval=" + interval + " run_id=" + runId
-        + " options=" + shown;
+        + " options=" + shown + (fullRefresh ? " full_refresh=true" : "");
   }
 }

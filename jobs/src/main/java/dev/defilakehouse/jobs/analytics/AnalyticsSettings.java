@@ -1,11 +1,15 @@
 package dev.defilakehouse.jobs.analytics;
 
+import dev.defilakehouse.common.catalog.TableSpec;
 import dev.defilakehouse.common.config.RunConfig;
+import dev.defilakehouse.common.job.JobContext;
 import dev.defilakehouse.common.transform.analytics.EventValuation;
 import dev.defilakehouse.common.transform.analytics.TokenPrices;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /** The {@code --option}s of the analytics jobs and the date-slice predicates they write. */
 final class AnalyticsSettings {
@@ -37,6 +41,24 @@ final class AnalyticsSettings {
       throw new IllegalArgumentException("--option " + ETH_REFERENCE + " is empty; the default is WETH " + TokenPrices.WETH);
     }
     return tokens;
+  }
+
+  /**
+   * Writes {@code rows} as the job's output: the interval's slice replaced, or with
+   * {@code --full-refresh} the whole table (rebuilt from all of its stage input), in one commit.
+   * Returns the version written.
+   */
+  static long write(JobContext ctx, TableSpec target, Dataset<Row> rows, String slice) {
+    ctx.report().metric("full_refresh", ctx.config().fullRefresh());
+    return ctx.config().fullRefresh()
+        ? ctx.tables().overwrite(target, rows)
+        : ctx.tables().replaceWhere(target, rows, slice);
+  }
+
+  /** The rows of {@code table} this run reads or wrote: the slice, or all with {@code --full-refresh}. */
+  static Dataset<Row> slice(JobContext ctx, String table, String slice) {
+    Dataset<Row> rows = ctx.tables().read(ctx.table(table));
+    return ctx.config().fullRefresh() ? rows : rows.where(slice);
   }
 
   /** SQL predicate {@code column} in {@code [first, last]}, for reads and replaceWhere. */

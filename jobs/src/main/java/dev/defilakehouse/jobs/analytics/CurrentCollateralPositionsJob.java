@@ -13,15 +13,21 @@ import org.apache.spark.sql.Row;
 
 /**
  * {@code analytics.the_graph_current_collateral_positions}: rewrites the table with the positions
- * of the newest snapshot date present up to the interval's end (normally the end's own snapshot).
+ * of the newest snapshot date present up to the interval's end (normally the end's own snapshot,
+ * the only partition read then). Every run rebuilds the whole table from stage, so
+ * {@code --full-refresh} changes nothing here.
  */
 final class CurrentCollateralPositionsJob implements LakehouseJob {
   @Override
   public void run(JobContext ctx) {
     LocalDate newestAllowed = Interval.dateOf(ctx.config().interval().end());
-    Dataset<Row> positions = ctx.tables().read(ctx.table("stage.the_graph_historical_account_positions"))
-        .where(AnalyticsSettings.dateRange("snapshot_date", LocalDate.EPOCH, newestAllowed));
-    Optional<LocalDate> newest = CurrentPositions.newestSnapshotDate(positions);
+    Dataset<Row> positions = ctx.tables().read(ctx.table("stage.the_graph_historical_account_positions"));
+    String endDay = AnalyticsSettings.dateRange("snapshot_date", newestAllowed, newestAllowed);
+    // The end's snapshot is normally there: only when it is missing look through the history for the newest.
+    Optional<LocalDate> newest = positions.where(endDay).isEmpty()
+        ? CurrentPositions.newestSnapshotDate(
+            positions.where(AnalyticsSettings.dateRange("snapshot_date", LocalDate.EPOCH, newestAllowed)))
+        : Optional.of(newestAllowed);
     LocalDate day = newest.orElse(newestAllowed);
     String slice = AnalyticsSettings.dateRange("snapshot_date", day, day);
     positions = positions.where(slice);
@@ -33,6 +39,7 @@ final class CurrentCollateralPositionsJob implements LakehouseJob {
     TableSpec target = ctx.table("analytics.the_graph_current_collateral_positions");
     Dataset<Row> current = CurrentPositions.transform(ValuedPositions.transform(positions, markets, prices), day);
     ctx.report().committed(target.id(), ctx.tables().overwrite(target, current));
+    ctx.report().metric("full_refresh", ctx.config().fullRefresh());
 
     Dataset<Row> written = ctx.tables().read(target);
     ctx.report().addWritten(written.count());

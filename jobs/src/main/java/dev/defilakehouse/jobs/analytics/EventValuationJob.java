@@ -12,7 +12,8 @@ import org.apache.spark.sql.Row;
 /**
  * {@code analytics.transpose_<kind>_events}: values the stage events of the interval's days in ETH
  * and replaces those block_date partitions. Reads prices from {@code max age} days before the
- * first day, so events early in the interval find their price.
+ * first day, so events early in the interval find their price. {@code --full-refresh}: every
+ * stage event valued against every price, the whole table replaced.
  */
 final class EventValuationJob implements LakehouseJob {
   static final List<String> KINDS = List.of("deposit", "withdraw", "borrow", "repay", "liquidation");
@@ -35,16 +36,16 @@ final class EventValuationJob implements LakehouseJob {
     Interval interval = ctx.config().interval();
     int maxAgeDays = AnalyticsSettings.maxPriceAgeDays(ctx.config());
     String slice = AnalyticsSettings.dateRange("block_date", interval.startDate(), interval.lastDate());
-    Dataset<Row> events = ctx.tables().read(ctx.table("stage.transpose_" + kind + "_events")).where(slice);
-    Dataset<Row> prices = ctx.tables().read(ctx.table("analytics.token_prices_daily"))
-        .where(AnalyticsSettings.dateRange("snapshot_date", interval.startDate().minusDays(maxAgeDays), interval.lastDate()));
+    Dataset<Row> events = AnalyticsSettings.slice(ctx, "stage.transpose_" + kind + "_events", slice);
+    Dataset<Row> prices = AnalyticsSettings.slice(ctx, "analytics.token_prices_daily",
+        AnalyticsSettings.dateRange("snapshot_date", interval.startDate().minusDays(maxAgeDays), interval.lastDate()));
     ctx.report().addRead(events.count());
 
     TableSpec target = ctx.table("analytics.transpose_" + kind + "_events");
     Dataset<Row> valued = EventValuation.transform(events, prices, maxAgeDays);
-    ctx.report().committed(target.id(), ctx.tables().replaceWhere(target, valued, slice));
+    ctx.report().committed(target.id(), AnalyticsSettings.write(ctx, target, valued, slice));
 
-    Dataset<Row> written = ctx.tables().read(target).where(slice);
+    Dataset<Row> written = AnalyticsSettings.slice(ctx, target.id(), slice);
     ctx.report().addWritten(written.count());
     ctx.report().metric("unpriced_events", written.where("amount_eth IS NULL").count());
     if (kind.equals("liquidation")) {

@@ -9,24 +9,28 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** {@code analytics.token_prices_daily}: replaces the snapshot dates d with start &lt; d &lt;= end. */
+/**
+ * {@code analytics.token_prices_daily}: replaces the snapshot dates d with start &lt; d &lt;= end
+ * ({@code --full-refresh}: every snapshot date of the stage market data, the whole table replaced).
+ */
 final class TokenPricesDailyJob implements LakehouseJob {
   @Override
   public void run(JobContext ctx) {
     List<LocalDate> days = ctx.config().interval().snapshotDates();
-    if (days.isEmpty()) {
+    if (days.isEmpty() && !ctx.config().fullRefresh()) {
       ctx.report().metric("snapshot_dates", 0);
       return;
     }
-    String slice = AnalyticsSettings.dateRange("snapshot_date", days.get(0), days.get(days.size() - 1));
-    Dataset<Row> markets = ctx.tables().read(ctx.table("stage.the_graph_historical_market_data")).where(slice);
+    String slice = days.isEmpty() ? "false"
+        : AnalyticsSettings.dateRange("snapshot_date", days.get(0), days.get(days.size() - 1));
+    Dataset<Row> markets = AnalyticsSettings.slice(ctx, "stage.the_graph_historical_market_data", slice);
     ctx.report().addRead(markets.count());
 
     TableSpec target = ctx.table("analytics.token_prices_daily");
     Dataset<Row> prices = TokenPrices.transform(markets, AnalyticsSettings.ethReferenceTokens(ctx.config()));
-    ctx.report().committed(target.id(), ctx.tables().replaceWhere(target, prices, slice));
+    ctx.report().committed(target.id(), AnalyticsSettings.write(ctx, target, prices, slice));
 
-    Dataset<Row> written = ctx.tables().read(target).where(slice);
+    Dataset<Row> written = AnalyticsSettings.slice(ctx, target.id(), slice);
     ctx.report().addWritten(written.count());
     ctx.report().metric("prices_without_eth", written.where("price_eth IS NULL").count());
   }

@@ -47,6 +47,9 @@ public record JobArguments(Command command, String job, RunConfig config, String
       if (flags.start() != null || flags.end() != null) {
         throw new UsageException("sql takes no --start/--end");
       }
+      if (flags.fullRefresh()) {
+        throw new UsageException("sql takes no --full-refresh (it is a flag of a job run)");
+      }
       Env env = flags.resolveEnv(Env.LOCAL);
       return new JobArguments(Command.SQL, null, null, statement, env, flags.resolveRoot(env), flags);
     }
@@ -72,13 +75,15 @@ public record JobArguments(Command command, String job, RunConfig config, String
     return String.join("\n",
         "usage: <launcher> list",
         "       <launcher> <job> --env <local|dev|prod> --start <date|instant> --end <date|instant>",
-        "                  [--lakehouse-root <path|s3a://bucket>] [--option key=value ...] [--verbose]",
+        "                  [--lakehouse-root <path|s3a://bucket>] [--option key=value ...] [--full-refresh] [--verbose]",
         "       <launcher> sql [\"<statement>\"] [--env local] [--lakehouse-root <path>]   (no statement: read stdin)",
         "       <launcher> --help",
         "  --start/--end  the data interval [start, end) in UTC: 2024-01-01 or 2024-01-01T00:00:00Z",
         "  --env          selects databases db_<layer>_<env> and the default root (./lakehouse for local,",
         "                 s3a://data-lakehouse-<env> otherwise)",
         "  --option       repeatable; spark.* options go to the Spark session, run_id=... names the run",
+        "  --full-refresh rebuild the job's table from all of the layer below, not just the interval's slice",
+        "                 (raw: re-fetch the interval; features: state rebuilt from all analytics history)",
         "  --verbose      print stack traces on failure (or set LAKEHOUSE_VERBOSE=1)",
         "exit codes: 0 ok, 1 the job failed, 2 bad arguments");
   }

@@ -15,12 +15,12 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The flags of a run ({@code --env --start --end --lakehouse-root --option k=v --verbose}), as
- * given; {@link #toRunConfig} validates and resolves them. Both {@code --flag value} and
- * {@code --flag=value} are accepted.
+ * The flags of a run ({@code --env --start --end --lakehouse-root --option k=v --full-refresh
+ * --verbose}), as given; {@link #toRunConfig} validates and resolves them. Both
+ * {@code --flag value} and {@code --flag=value} are accepted.
  */
 public record RunFlags(String env, String start, String end, String lakehouseRoot, Map<String, String> options,
-                       boolean verbose) {
+                       boolean verbose, boolean fullRefresh) {
   private static final Set<String> VALUE_FLAGS = Set.of("--env", "--start", "--end", "--lakehouse-root", "--option");
   private static final String RUN_ID_CHARS = "[A-Za-z0-9._:+-]{1,200}";
   private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
@@ -30,10 +30,17 @@ public record RunFlags(String env, String start, String end, String lakehouseRoo
     options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
   }
 
+  /** Without {@code --full-refresh}. */
+  public RunFlags(String env, String start, String end, String lakehouseRoot, Map<String, String> options,
+                  boolean verbose) {
+    this(env, start, end, lakehouseRoot, options, verbose, false);
+  }
+
   public static RunFlags parse(List<String> args) throws UsageException {
     Map<String, String> values = new LinkedHashMap<>();
     Map<String, String> options = new LinkedHashMap<>();
     boolean verbose = false;
+    boolean fullRefresh = false;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       int eq = arg.indexOf('=');
@@ -41,6 +48,8 @@ public record RunFlags(String env, String start, String end, String lakehouseRoo
       String value = arg.startsWith("--") && eq > 0 ? arg.substring(eq + 1) : null;
       if (name.equals("--verbose") && value == null) {
         verbose = true;
+      } else if (name.equals("--full-refresh") && value == null) {
+        fullRefresh = true;
       } else if (VALUE_FLAGS.contains(name)) {
         if (value == null) {
           if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
@@ -60,7 +69,7 @@ public record RunFlags(String env, String start, String end, String lakehouseRoo
       }
     }
     return new RunFlags(values.get("--env"), values.get("--start"), values.get("--end"),
-        values.get("--lakehouse-root"), options, verbose);
+        values.get("--lakehouse-root"), options, verbose, fullRefresh);
   }
 
   private static void addOption(Map<String, String> options, String keyValue) throws UsageException {
@@ -105,7 +114,7 @@ public record RunFlags(String env, String start, String end, String lakehouseRoo
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    return new RunConfig(resolvedEnv, resolveRoot(resolvedEnv), interval, options, runId(jobName));
+    return new RunConfig(resolvedEnv, resolveRoot(resolvedEnv), interval, options, runId(jobName), fullRefresh);
   }
 
   private String runId(String jobName) throws UsageException {

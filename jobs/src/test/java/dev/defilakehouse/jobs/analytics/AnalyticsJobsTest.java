@@ -165,6 +165,42 @@ class AnalyticsJobsTest {
   }
 
   @Test
+  void fullRefreshRebuildsEveryDateOfTheStageInputsNotJustTheInterval(@TempDir Path root) throws Exception {
+    writeStage(root);
+    // One day: snapshot Jan 2 only, events of Jan 1 (there are none).
+    runAll(root, "2024-01-01", "2024-01-02");
+    assertEquals(List.of("2024-01-02"), dates(root, "analytics.token_prices_daily", "snapshot_date"));
+    assertEquals(List.of("2024-01-02"), dates(root, "analytics.the_graph_daily_wallet_health", "snapshot_date"));
+    assertEquals(0, read(root, "analytics.transpose_deposit_events").count());
+
+    Map<String, JobReport> refreshed = new HashMap<>();
+    for (String job : JOBS) {
+      RunConfig config = config(root, "2024-01-01", "2024-01-02", Map.of()).withFullRefresh(true);
+      refreshed.put(job, runner.run(job, config, spark, new Secrets(Map.of())));
+    }
+    List<String> snapshots = List.of("2024-01-01", "2024-01-02", "2024-01-03");
+    assertEquals(snapshots, dates(root, "analytics.token_prices_daily", "snapshot_date"));
+    assertEquals(9, refreshed.get("analytics.token_prices_daily").rowsWritten());
+    assertEquals(snapshots, dates(root, "analytics.the_graph_daily_wallet_health", "snapshot_date"));
+    // Jan 2 and Jan 12, both outside the interval; Jan 12 is 9 days after the last price: unpriced, kept.
+    assertEquals(List.of("2024-01-02", "2024-01-12"), dates(root, "analytics.transpose_deposit_events", "block_date"));
+    assertEquals(1L, refreshed.get("analytics.transpose_deposit_events").metrics().get("unpriced_events"));
+    assertEquals(1, read(root, "analytics.transpose_liquidation_events").count());
+    assertEquals(true, refreshed.get("analytics.the_graph_daily_wallet_health").metrics().get("full_refresh"));
+    // The values are those of runs over the whole span (valuesEventsAndHealthAndReRunsIdentically).
+    Row deposit = read(root, "analytics.transpose_deposit_events").where("event_id = '0xd1:1'").head();
+    assertEquals(2.0, deposit.<Double>getAs("amount_eth"), EPS);
+    Row w = read(root, "analytics.the_graph_daily_wallet_health")
+        .where("wallet_address = '0xw' AND snapshot_date = DATE'2024-01-03'").head();
+    assertEquals(1.65, w.<Double>getAs("health_factor"), EPS);
+  }
+
+  private List<String> dates(Path root, String table, String column) {
+    return read(root, table).select(column).distinct().orderBy(column).collectAsList().stream()
+        .map(r -> r.get(0).toString()).toList();
+  }
+
+  @Test
   void eventsTooLongAfterTheLastPriceAreKeptAndCounted(@TempDir Path root) throws Exception {
     writeStage(root);
     runner.run("analytics.token_prices_daily", config(root, "2023-12-31", "2024-01-03", Map.of()), spark,

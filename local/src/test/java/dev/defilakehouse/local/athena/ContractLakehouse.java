@@ -4,6 +4,7 @@ import dev.defilakehouse.common.catalog.TableCatalog;
 import dev.defilakehouse.common.catalog.TableSpec;
 import dev.defilakehouse.common.config.Env;
 import dev.defilakehouse.common.delta.LakehouseTables;
+import dev.defilakehouse.common.transform.features.WalletFeatureState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -208,6 +209,7 @@ public final class ContractLakehouse {
         c.put("amount_eth", ETH);
       }
       case "wallet_features" -> walletFeatures(c);
+      case "wallet_feature_state" -> featureState(c);
       case "data_quality_results" -> {
         c.put("as_of_date", DAY);
         c.put("check_name", "concat('check_', id)");
@@ -221,6 +223,26 @@ public final class ContractLakehouse {
       default -> throw new IllegalArgumentException("no fixture columns for analytics." + name
           + ": add them here from docs/tables.md");
     }
+  }
+
+  /** The state's columns (WalletFeatureState.SCHEMA) by type: 4 wallets x the 3 as-of dates. */
+  private static void featureState(Map<String, String> c) {
+    for (org.apache.spark.sql.types.StructField f : WalletFeatureState.SCHEMA.fields()) {
+      String type = f.dataType().simpleString();
+      c.put(f.name(), switch (f.name()) {
+        case "wallet_address" -> WALLET;
+        case "as_of_date" -> DAY;
+        default -> switch (type) {
+          case "bigint" -> "id % 5";
+          case "double" -> ETH;
+          case "timestamp" -> TS;
+          case "array<string>" -> "CASE WHEN id % 2 = 0 THEN array('aave_v2', 'compound_v2') ELSE array() END";
+          default -> "CAST(" + WHOLE + " AS " + type + ")"; // the decimal(38,18) sums
+        };
+      });
+    }
+    c.replaceAll((name, expr) -> "CAST(" + expr + " AS "
+        + WalletFeatureState.SCHEMA.apply(name).dataType().sql() + ")");
   }
 
   /** The 26 features of spec section 6 with their types; 4 wallets x the 3 as-of dates (some missing). */

@@ -340,7 +340,7 @@ public final class PipelineBenchmark {
   }
 
   /** The benchmark owns its root: it deletes one it made before (marker file), never anything else. */
-  private static void freshRoot(Path root) throws IOException {
+  static void freshRoot(Path root) throws IOException {
     Path marker = root.resolve(".bench-root");
     if (Files.exists(root)) {
       try (Stream<Path> entries = Files.list(root)) {

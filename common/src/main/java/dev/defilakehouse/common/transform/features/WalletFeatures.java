@@ -147,7 +147,7 @@ public final class WalletFeatures {
    * the protocol too keeps every aggregation buffer fixed-width (a string max would force Spark into
    * a sort-based aggregation of all events).
    */
-  private static Dataset<Row> distinctEvents(Dataset<Row> events) {
+  static Dataset<Row> distinctEvents(Dataset<Row> events) {
     return events.groupBy(FeatureColumns.WALLET_ADDRESS, "kind", "event_id", "protocol").agg(
         min("block_timestamp").as("block_timestamp"),
         max("amount_eth").as("amount_eth"));

@@ -1,0 +1,272 @@
+package dev.defilakehouse.common.transform.features;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_distinct;
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.flatten;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.when;
+
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The running per-wallet aggregates behind the features ({@code analytics.wallet_feature_state}):
+ * one row per wallet and as-of date T holding everything {@link WalletFeatures#compute} aggregates
+ * over the events before T and the snapshots up to T, so that {@link StateFeatures#derive} gives
+ * the same features without reading the history again.
+ *
+ * <p>Every aggregate is exactly mergeable: counts, min/max, protocol sets, and sums kept in
+ * {@code decimal(38,18)} (each double rounded once to 18 decimals, then added exactly). So
+ * state(T) = {@link #merge}(state(T'), {@link #aggregate}(inputs, T', T)) is the same row, bit for
+ * bit, as {@code aggregate(inputs, none, T)} over the whole history, whatever T' &lt; T the chain
+ * went through. Sums beyond 10^20 ETH do not fit and fail the run (ANSI cast overflow).
+ */
+public final class WalletFeatureState {
+  /** The exact accumulator type of every sum. */
+  public static final DataType EXACT = DataTypes.createDecimalType(38, 18);
+
+  /** Event kinds in state column order. */
+  public static final List<String> KINDS = List.of(
+      WalletFeatures.DEPOSIT, WalletFeatures.WITHDRAW, WalletFeatures.BORROW, WalletFeatures.REPAY,
+      WalletFeatures.LIQUIDATION);
+
+  static final String FIRST_DEPOSIT_AT = "first_deposit_at";
+  static final String LAST_LIQUIDATED_AT = "last_liquidated_at";
+  static final String BORROW_PROTOCOLS = "borrow_protocols";
+  static final String DEPOSIT_PROTOCOLS = "deposit_protocols";
+  static final String COLLATERAL_DAYS = "collateral_days";
+  static final String COLLATERAL_SUM = "collateral_eth_sum";
+  static final String AVAILABLE_DAYS = "available_borrows_days";
+  static final String AVAILABLE_SUM = "available_borrows_eth_sum";
+  static final String BORROW_SUM = "borrow_eth_sum";
+  static final String RISK_X_BORROW_SUM = "risk_x_borrow_eth_sum";
+  static final String RISK_DAYS = "risk_factor_days";
+  static final String RISK_SUM = "risk_factor_sum";
+  static final String RISK_MAX = "risk_factor_max";
+  static final String RISK_ABOVE_DAYS = "risk_factor_above_threshold_days";
+  static final String RISK_AT = "risk_factor_at_date";
+  static final String COLLATERAL_AT = "collateral_eth_at_date";
+  static final String AVAILABLE_AT = "available_borrows_eth_at_date";
+  /** The values of the as-of snapshot itself: replaced, not accumulated, by a merge. */
+  static final List<String> CURRENT = List.of(RISK_AT, COLLATERAL_AT, AVAILABLE_AT);
+
+  /** Columns of the state table, in order (the catalog table {@code analytics.wallet_feature_state}). */
+  public static final StructType SCHEMA = schema();
+
+  private WalletFeatureState() {}
+
+  static String events(String kind) {
+    return kind + "_events";
+  }
+
+  static String pricedEvents(String kind) {
+    return kind + "_priced_events";
+  }
+
+  static String amountSum(String kind) {
+    return kind + "_amount_eth_sum";
+  }
+
+  private static StructType schema() {
+    StructType s = new StructType().add(FeatureColumns.WALLET_ADDRESS, DataTypes.StringType, false);
+    for (String kind : KINDS) {
+      s = s.add(events(kind), DataTypes.LongType, false)
+          .add(pricedEvents(kind), DataTypes.LongType, false)
+          .add(amountSum(kind), EXACT);
+    }
+    DataType protocols = DataTypes.createArrayType(DataTypes.StringType);
+    return s.add(FIRST_DEPOSIT_AT, DataTypes.TimestampType)
+        .add(LAST_LIQUIDATED_AT, DataTypes.TimestampType)
+        .add(BORROW_PROTOCOLS, protocols, false)
+        .add(DEPOSIT_PROTOCOLS, protocols, false)
+        .add(COLLATERAL_DAYS, DataTypes.LongType, false)
+        .add(COLLATERAL_SUM, EXACT)
+        .add(AVAILABLE_DAYS, DataTypes.LongType, false)
+        .add(AVAILABLE_SUM, EXACT)
+        .add(BORROW_SUM, EXACT)
+        .add(RISK_X_BORROW_SUM, EXACT)
+        .add(RISK_DAYS, DataTypes.LongType, false)
+        .add(RISK_SUM, EXACT)
+        .add(RISK_MAX, DataTypes.DoubleType)
+        .add(RISK_ABOVE_DAYS, DataTypes.LongType, false)
+        .add(RISK_AT, DataTypes.DoubleType)
+        .add(COLLATERAL_AT, EXACT)
+        .add(AVAILABLE_AT, EXACT)
+        .add(FeatureColumns.AS_OF_DATE, DataTypes.DateType, false);
+  }
+
+  /**
+   * The state of the wallets active in (after, asOf]: events with {@code after 00:00 <=
+   * block_timestamp < asOf 00:00} and snapshots with {@code after < snapshot_date <= asOf}, the
+   * current values from the snapshot of asOf. Without {@code after}: the whole history before
+   * asOf, i.e. state(asOf) itself. The inputs may hold more rows; only these are used.
+   */
+  public static Dataset<Row> aggregate(WalletFeatures.Inputs inputs, Optional<LocalDate> after, LocalDate asOf) {
+    Dataset<Row> events = WalletFeatures.walletEvents(inputs, asOf);
+    if (after.isPresent()) {
+      events = events.where(col("block_timestamp").geq(lit(Timestamp.from(WalletFeatures.startOf(after.get())))));
+    }
+    Dataset<Row> health = inputs.dailyHealth().where(col("snapshot_date").leq(date(asOf)));
+    if (after.isPresent()) {
+      health = health.where(col("snapshot_date").gt(date(after.get())));
+    }
+    Dataset<Row> joined = eventAggregates(WalletFeatures.distinctEvents(events))
+        .join(healthAggregates(health, asOf), FeatureColumns.WALLET_ADDRESS, "full_outer");
+    return canonical(joined, asOf);
+  }
+
+  /**
+   * state(asOf) from the state of an earlier date and the {@link #aggregate} of the dates after it
+   * up to asOf: counts and sums added, first/last times and maxima combined, protocol sets united,
+   * the current values taken from the increment alone.
+   */
+  public static Dataset<Row> merge(Dataset<Row> previous, Dataset<Row> increment, LocalDate asOf) {
+    Dataset<Row> older = previous.select(columnsWithCurrent(false));
+    Dataset<Row> newer = increment.select(columnsWithCurrent(true));
+    List<Column> aggregates = new ArrayList<>();
+    for (String kind : KINDS) {
+      aggregates.add(sum(events(kind)).as(events(kind)));
+      aggregates.add(sum(pricedEvents(kind)).as(pricedEvents(kind)));
+      aggregates.add(sum(amountSum(kind)).as(amountSum(kind)));
+    }
+    aggregates.add(min(FIRST_DEPOSIT_AT).as(FIRST_DEPOSIT_AT));
+    aggregates.add(max(LAST_LIQUIDATED_AT).as(LAST_LIQUIDATED_AT));
+    aggregates.add(union(BORROW_PROTOCOLS));
+    aggregates.add(union(DEPOSIT_PROTOCOLS));
+    for (String summed : List.of(COLLATERAL_DAYS, COLLATERAL_SUM, AVAILABLE_DAYS, AVAILABLE_SUM, BORROW_SUM,
+        RISK_X_BORROW_SUM, RISK_DAYS, RISK_SUM, RISK_ABOVE_DAYS)) {
+      aggregates.add(sum(summed).as(summed));
+    }
+    aggregates.add(max(RISK_MAX).as(RISK_MAX));
+    // Only the increment's rows carry current values (the older ones are nulled above).
+    for (String current : CURRENT) {
+      aggregates.add(max(current).as(current));
+    }
+    Dataset<Row> merged = older.unionByName(newer).groupBy(FeatureColumns.WALLET_ADDRESS)
+        .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
+    return canonical(merged, asOf);
+  }
+
+  /** The state columns with the current values kept or nulled, without the date. */
+  private static Column[] columnsWithCurrent(boolean keep) {
+    List<Column> columns = new ArrayList<>();
+    for (var field : SCHEMA.fields()) {
+      if (field.name().equals(FeatureColumns.AS_OF_DATE)) {
+        continue;
+      }
+      columns.add(!keep && CURRENT.contains(field.name())
+          ? lit(null).cast(field.dataType()).as(field.name()) : col(field.name()));
+    }
+    return columns.toArray(Column[]::new);
+  }
+
+  private static Column union(String set) {
+    return array_sort(array_distinct(flatten(collect_list(set)))).as(set);
+  }
+
+  /**
+   * The state schema from aggregated columns: absent counts are 0 and absent protocol sets empty,
+   * so a wallet's row does not depend on which side of a join or merge it came from; sums, times
+   * and current values stay null when nothing contributed.
+   */
+  private static Dataset<Row> canonical(Dataset<Row> rows, LocalDate asOf) {
+    List<Column> out = new ArrayList<>();
+    for (var field : SCHEMA.fields()) {
+      String name = field.name();
+      Column value;
+      if (name.equals(FeatureColumns.AS_OF_DATE)) {
+        value = date(asOf);
+      } else if (field.dataType().equals(DataTypes.LongType)) {
+        value = coalesce(col(name), lit(0L));
+      } else if (name.equals(BORROW_PROTOCOLS) || name.equals(DEPOSIT_PROTOCOLS)) {
+        value = coalesce(array_sort(col(name)), array().cast(field.dataType()));
+      } else {
+        value = col(name);
+      }
+      out.add(value.cast(field.dataType()).as(name));
+    }
+    return rows.select(out.toArray(Column[]::new));
+  }
+
+  /** Per wallet from its distinct events: per kind count, priced count and exact sum; times; protocol sets. */
+  private static Dataset<Row> eventAggregates(Dataset<Row> events) {
+    Dataset<Row> perProtocol = events.groupBy(FeatureColumns.WALLET_ADDRESS, "kind", "protocol").agg(
+        count(lit(1)).as("n"),
+        sum(exact(col("amount_eth"))).as("amount_sum"),
+        count("amount_eth").as("priced"),
+        min("block_timestamp").as("first_at"),
+        max("block_timestamp").as("last_at"));
+    List<Column> aggregates = new ArrayList<>();
+    for (String kind : KINDS) {
+      aggregates.add(sum(when(isKind(kind), col("n"))).as(events(kind)));
+      aggregates.add(sum(when(isKind(kind), col("priced"))).as(pricedEvents(kind)));
+      aggregates.add(sum(when(isKind(kind), col("amount_sum"))).as(amountSum(kind)));
+    }
+    aggregates.add(min(when(isKind(WalletFeatures.DEPOSIT), col("first_at"))).as(FIRST_DEPOSIT_AT));
+    aggregates.add(max(when(isKind(WalletFeatures.LIQUIDATION), col("last_at"))).as(LAST_LIQUIDATED_AT));
+    aggregates.add(collect_set(when(isKind(WalletFeatures.BORROW), col("protocol"))).as(BORROW_PROTOCOLS));
+    aggregates.add(collect_set(when(isKind(WalletFeatures.DEPOSIT), col("protocol"))).as(DEPOSIT_PROTOCOLS));
+    return perProtocol.groupBy(FeatureColumns.WALLET_ADDRESS)
+        .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
+  }
+
+  /**
+   * Per wallet from its days, as {@link WalletFeatures} defines them (per day: maximum risk
+   * factor, sums over protocols), with the day's sums exact so the order of the protocols' rows
+   * cannot change a bit.
+   */
+  private static Dataset<Row> healthAggregates(Dataset<Row> health, LocalDate asOf) {
+    Dataset<Row> days = health.where(col("wallet_address").isNotNull())
+        .groupBy("wallet_address", "snapshot_date").agg(
+            max(col("risk_factor").cast("double")).as("rf"),
+            sum(exact(col("collateral_eth"))).as("collateral"),
+            sum(exact(col("available_borrows_eth"))).as("available"),
+            sum(exact(col("borrow_eth"))).as("borrow"));
+    Column atT = col("snapshot_date").equalTo(date(asOf));
+    return days.groupBy("wallet_address").agg(
+        count("collateral").as(COLLATERAL_DAYS),
+        sum("collateral").as(COLLATERAL_SUM),
+        count("available").as(AVAILABLE_DAYS),
+        sum("available").as(AVAILABLE_SUM),
+        sum("borrow").as(BORROW_SUM),
+        sum(exact(col("rf").multiply(col("borrow").cast("double")))).as(RISK_X_BORROW_SUM),
+        count("rf").as(RISK_DAYS),
+        sum(exact(col("rf"))).as(RISK_SUM),
+        max("rf").as(RISK_MAX),
+        sum(when(col("rf").gt(lit(WalletFeatures.RISK_FACTOR_THRESHOLD)), 1L).otherwise(0L)).as(RISK_ABOVE_DAYS),
+        max(when(atT, col("rf"))).as(RISK_AT),
+        sum(when(atT, col("collateral"))).as(COLLATERAL_AT),
+        sum(when(atT, col("available"))).as(AVAILABLE_AT));
+  }
+
+  private static Column exact(Column value) {
+    return value.cast("double").cast(EXACT);
+  }
+
+  private static Column isKind(String kind) {
+    return col("kind").equalTo(lit(kind));
+  }
+
+  private static Column date(LocalDate date) {
+    return to_date(lit(date.toString()));
+  }
+}

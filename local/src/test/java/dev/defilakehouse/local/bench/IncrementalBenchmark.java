@@ -1,0 +1,177 @@
+package dev.defilakehouse.local.bench;
+
+import dev.defilakehouse.common.catalog.TableCatalog;
+import dev.defilakehouse.common.config.Env;
+import dev.defilakehouse.common.config.Interval;
+import dev.defilakehouse.common.config.RunConfig;
+import dev.defilakehouse.common.config.Secrets;
+import dev.defilakehouse.common.delta.LakehouseTables;
+import dev.defilakehouse.common.job.JobReport;
+import dev.defilakehouse.common.spark.SparkSessions;
+import dev.defilakehouse.common.transform.features.FeatureColumns;
+import dev.defilakehouse.jobs.JobRegistry;
+import dev.defilakehouse.jobs.JobRunner;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The incremental feature run against a full recompute (issue 10, BENCHMARKS.md): on a lakehouse
+ * of a size's whole history (built by {@link PipelineBenchmark}, peer skipped), the daily
+ * {@code analytics.wallet_features} run for the last as-of date T on top of state(T-1), next to the
+ * same run with {@code --full-refresh} (state(T) from all history). Both write the same partition,
+ * which must come out identical.
+ *
+ * <p>{@code IncrementalBenchmark S|M|L [--wallets N] [--days N] [--repeat N] [--reuse] [--root DIR]
+ * [--out DIR] [--option k=v]...}; {@code --reuse} measures on the lakehouse an earlier run of the
+ * same size left under the root (e.g. {@code make bench}'s {@code local/target/bench-lakehouse/<size>})
+ * instead of building it again.
+ */
+public final class IncrementalBenchmark {
+  private static final String FEATURES = "analytics.wallet_features";
+
+  private final SparkSession spark;
+  private final RunConfig config;
+  private final JobRunner runner = new JobRunner(JobRegistry.standard());
+
+  IncrementalBenchmark(SparkSession spark, RunConfig config) {
+    this.spark = spark;
+    this.config = config;
+  }
+
+  /** Times the daily run and the full refresh as of {@code asOf}, {@code repeat} times each, alternating. */
+  Map<String, Object> measure(LocalDate asOf, int repeat) throws Exception {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("as_of_date", asOf.toString());
+    // Untimed: state(T-1) from all history (and T recomputed from it), what the daily run builds on.
+    double setup = timed(asOf.minusDays(1), true, new LinkedHashMap<>());
+    out.put("setup_state_of_previous_day_seconds", setup);
+
+    List<Double> incremental = new ArrayList<>();
+    List<Double> full = new ArrayList<>();
+    boolean identical = true;
+    Map<String, Object> lastDaily = new LinkedHashMap<>();
+    for (int i = 0; i < repeat; i++) {
+      incremental.add(timed(asOf, false, lastDaily));
+      List<String> daily = features(asOf);
+      full.add(timed(asOf, true, new LinkedHashMap<>()));
+      identical &= daily.equals(features(asOf));
+      out.put("wallets", daily.size());
+    }
+    double bestIncremental = incremental.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+    double bestFull = full.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+    out.put("daily_run_state", lastDaily.get("state"));
+    out.put("daily_seconds", incremental);
+    out.put("full_refresh_seconds", full);
+    out.put("daily_best_seconds", bestIncremental);
+    out.put("full_refresh_best_seconds", bestFull);
+    out.put("ratio_daily_to_full_refresh", bestIncremental / bestFull);
+    out.put("target_ratio_at_most", 0.2);
+    out.put("identical_features", identical);
+    return out;
+  }
+
+  /** One feature run as of {@code asOf}; its seconds. */
+  private double timed(LocalDate asOf, boolean fullRefresh, Map<String, Object> metrics) throws Exception {
+    RunConfig run = new RunConfig(config.env(), config.lakehouseRoot(), Interval.of(asOf.minusDays(1), asOf),
+        config.options(), config.runId() + (fullRefresh ? "-full" : "-daily"), fullRefresh);
+    long started = System.nanoTime();
+    JobReport report = runner.run(FEATURES, run, spark, new Secrets(Map.of()));
+    double seconds = PipelineBenchmark.seconds(System.nanoTime() - started);
+    metrics.putAll(report.metrics());
+    System.out.printf("features as of %s%s: %.1f s (%s)%n", asOf, fullRefresh ? " --full-refresh" : "", seconds,
+        report.metrics().get("state"));
+    return seconds;
+  }
+
+  /** The partition's rows without computed_at, sorted, as text. */
+  private List<String> features(LocalDate asOf) {
+    LakehouseTables tables = new LakehouseTables(spark, config.env(), config.lakehouseRoot(), config.runId(),
+        TableCatalog.get());
+    return tables.read(TableCatalog.get().table(FEATURES)).where("as_of_date = DATE'" + asOf + "'")
+        .drop(FeatureColumns.COMPUTED_AT).orderBy(FeatureColumns.WALLET_ADDRESS).collectAsList().stream()
+        .map(Row::toString).toList();
+  }
+
+  public static void main(String[] args) throws Exception {
+    String size = null;
+    Integer wallets = null;
+    Integer days = null;
+    int repeat = 1;
+    boolean reuse = false;
+    Path root = null;
+    Path outDir = Path.of("bench-results");
+    Map<String, String> options = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--wallets" -> wallets = Integer.parseInt(args[++i]);
+        case "--days" -> days = Integer.parseInt(args[++i]);
+        case "--repeat" -> repeat = Integer.parseInt(args[++i]);
+        case "--reuse" -> reuse = true;
+        case "--root" -> root = Path.of(args[++i]);
+        case "--out" -> outDir = Path.of(args[++i]);
+        case "--option" -> {
+          String[] kv = args[++i].split("=", 2);
+          options.put(kv[0], kv.length > 1 ? kv[1] : "");
+        }
+        default -> {
+          if (size != null || args[i].startsWith("-")) {
+            throw new IllegalArgumentException("usage: IncrementalBenchmark S|M|L [--wallets N] [--days N] [--repeat N]"
+                + " [--root DIR] [--out DIR] [--option k=v]...; unexpected argument '" + args[i] + "'");
+          }
+          size = args[i];
+        }
+      }
+    }
+    if (repeat < 1) {
+      throw new IllegalArgumentException("--repeat " + repeat + ": at least 1");
+    }
+    BenchScale scale = BenchScale.of(size == null ? "S" : size).resized(wallets, days);
+    root = (root == null ? Path.of("local", "target", "bench-lakehouse", scale.name() + (reuse ? "" : "-incremental"))
+        : root).toAbsolutePath();
+    if (reuse && !java.nio.file.Files.isDirectory(root.resolve("lakehouse").resolve("analytics"))) {
+      throw new IllegalArgumentException("--reuse: no benchmark lakehouse with analytics tables under " + root
+          + ": run make bench SIZE=" + scale.name() + " (same --wallets/--days) first, or drop --reuse");
+    } else if (!reuse) {
+      PipelineBenchmark.freshRoot(root);
+    }
+    options.putIfAbsent("spark.master", "local[*]");
+    String runId = "bench-incremental-" + scale.name() + "-" + Instant.now().getEpochSecond();
+    RunConfig config = new RunConfig(Env.LOCAL, root.resolve("lakehouse").toString(),
+        Interval.of(scale.start(), scale.end()), options, runId);
+    SparkSession spark = SparkSessions.forRun(config);
+    try {
+      Map<String, Object> results = new LinkedHashMap<>();
+      if (reuse) {
+        results.put("size", scale.name());
+        results.put("reused_lakehouse", root.toString());
+        results.put("machine", MachineFacts.collect());
+      } else {
+        results.putAll(new PipelineBenchmark(spark, config).run(scale, root.resolve("peer"), false,
+            Runtime.getRuntime().availableProcessors()).results());
+        System.out.println(ResultsTable.render(results));
+      }
+      Map<String, Object> incremental = new IncrementalBenchmark(spark, config).measure(scale.end(), repeat);
+      results.put("incremental", incremental);
+      System.out.printf("incremental features as of %s on %d days of history, %s wallets: daily %.1f s, "
+              + "--full-refresh %.1f s, ratio %.3f (target <= 0.2), identical features: %s%n",
+          scale.end(), scale.days(), incremental.get("wallets"), incremental.get("daily_best_seconds"),
+          incremental.get("full_refresh_best_seconds"), incremental.get("ratio_daily_to_full_refresh"),
+          incremental.get("identical_features"));
+      Path file = PipelineBenchmark.writeJson(results, outDir, scale.name() + "-incremental");
+      System.out.println("results: " + file);
+      if (!(boolean) incremental.get("identical_features")) {
+        System.err.println("FEATURES DIFFER between the daily run and --full-refresh");
+        System.exit(2);
+      }
+    } finally {
+      spark.stop();
+    }
+  }
+}
