@@ -2,6 +2,8 @@ package dev.defilakehouse.jobs.stage;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 
 import dev.defilakehouse.common.catalog.TableSpec;
 import dev.defilakehouse.common.config.Interval;
@@ -108,7 +110,7 @@ final class StageJob implements LakehouseJob {
     if (chunkDays < 1) {
       throw new IllegalArgumentException("--option " + CHUNK_DAYS_OPTION + "=" + chunkDays + " must be at least 1");
     }
-    List<LocalDate> dates = span.dates(ctx.config().interval());
+    List<LocalDate> dates = ctx.config().fullRefresh() ? everyRawDay(ctx) : span.dates(ctx.config().interval());
     if (dates.isEmpty()) {
       LOG.info("{}: the interval {} holds no {} partition; nothing to do", stageTable, ctx.config().interval(),
           span.partitionColumn);
@@ -125,6 +127,22 @@ final class StageJob implements LakehouseJob {
       }
     }
     ctx.report().metric("quarantined_share", String.format(Locale.ROOT, "%.4f", raw == 0 ? 0.0 : (double) quarantined / raw));
+  }
+
+  /**
+   * {@code --full-refresh}: every day from the raw table's first to its last partition, gaps
+   * included, so stage rows of a day raw no longer has are replaced by nothing.
+   */
+  private List<LocalDate> everyRawDay(JobContext ctx) {
+    Row bounds = ctx.tables().read(ctx.table(rawTable))
+        .agg(min(col(span.partitionColumn)), max(col(span.partitionColumn))).head();
+    if (bounds.isNullAt(0)) {
+      return List.of();
+    }
+    LocalDate first = bounds.getDate(0).toLocalDate();
+    LocalDate last = bounds.getDate(1).toLocalDate();
+    LOG.info("{}: --full-refresh restages every day of {}, {}..{}", stageTable, rawTable, first, last);
+    return first.datesUntil(last.plusDays(1)).toList();
   }
 
   private StageCounts runChunk(JobContext ctx, LocalDate first, LocalDate last, double maxShare) {

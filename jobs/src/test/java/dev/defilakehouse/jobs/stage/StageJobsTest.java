@@ -248,6 +248,13 @@ class StageJobsTest {
     assertTrue(failure.getMessage().contains("was NOT written for block_date >= DATE'2024-01-01' AND block_date <= DATE'2024-01-03'"),
         failure.getMessage());
     assertEquals(stageDaily, contents(root, DEPOSITS), "the stage table keeps what the good run wrote");
+
+    // --full-refresh restages every raw day, whatever the run interval says.
+    spark.sql("DELETE FROM delta.`" + root.resolve("stage/transpose_deposit_events") + "` WHERE block_date = '2024-01-03'");
+    RunConfig oneDay = new RunConfig(Env.LOCAL, root.toString(), Interval.of(DAY1, DAY2), lenient, "r", true);
+    JobReport refreshed = runner.run(DEPOSITS, oneDay, spark, new Secrets(Map.of()));
+    assertEquals(5L, refreshed.rowsRead(), "all three raw days were read");
+    assertEquals(stageDaily, contents(root, DEPOSITS));
   }
 
   @Test
