@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export Q
 
-.PHONY: help run test package sql athena-check bench clean clean-lakehouse
+.PHONY: help run test package sql athena-check bench bench-ingest clean clean-lakehouse
 
 help:
 	@sed -n 1p Makefile
@@ -40,3 +40,7 @@ athena-check:
 bench:
 	@if [ -f scripts/bench.sh ]; then bash scripts/bench.sh $(or $(SIZE),S); \
 	else echo "make bench: the benchmark is not there yet"; exit 1; fi
+
+## HTTP ingestion benchmark (BENCHMARKS.md): make bench-ingest [RATE=20] [LATENCY_MS=50] [ARGS="--wallets 300 --days 7"]
+bench-ingest:
+	bash scripts/bench.sh ingest --rate $(or $(RATE),20) --latency-ms $(or $(LATENCY_MS),50) $(ARGS)

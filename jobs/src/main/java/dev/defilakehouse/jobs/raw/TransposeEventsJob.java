@@ -5,6 +5,7 @@ import dev.defilakehouse.common.config.Interval;
 import dev.defilakehouse.common.config.RunConfig;
 import dev.defilakehouse.common.job.JobContext;
 import dev.defilakehouse.common.job.LakehouseJob;
+import dev.defilakehouse.common.source.FetchAhead;
 import dev.defilakehouse.common.source.FetchProgress;
 import dev.defilakehouse.common.source.JsonText;
 import dev.defilakehouse.common.source.ProtocolVersion;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.slf4j.Logger;
@@ -59,21 +61,24 @@ public final class TransposeEventsJob implements LakehouseJob {
     String category = SourceClients.category(config, kind);
     try (SourceHttp http = SourceClients.transposeHttp(config, ctx.secrets())) {
       TransposeClient client = SourceClients.transpose(config, ctx.secrets(), http);
-      long pages = 0;
-      for (LocalDate day : interval.eventDates()) {
+      AtomicLong pages = new AtomicLong();
+      // days are fetched ahead on http.max_concurrency threads; each day is still committed alone, in order
+      FetchAhead.forEachInOrder(name(), interval.eventDates(), http.settings().maxConcurrency(), day -> {
         FetchProgress progress = new FetchProgress(kind + " events of " + day);
         List<TransposeClient.Row> fetched = client.lendingEvents(category, kind.equals("liquidation"), protocols,
             Interval.startOfDay(day), Interval.startOfDay(day.plusDays(1)), progress::page);
         progress.done();
-        pages += progress.pages();
+        pages.addAndGet(progress.pages());
+        return fetched;
+      }, (day, fetched) -> {
         long version = ctx.tables().replaceWhere(table, RawRows.frame(ctx.spark(), rows(day, fetched, config),
             RawRows.EVENTS), "block_date = DATE'" + day + "'");
         LOG.info("{}: committed {} rows of {} as version {}", name(), fetched.size(), day, version);
         ctx.report().addRead(fetched.size());
         ctx.report().addWritten(fetched.size());
         ctx.report().committed(table.id(), version);
-      }
-      ctx.report().metric("pages", pages);
+      });
+      ctx.report().metric("pages", pages.get());
       http.stats().publish(ctx.report());
     }
   }
