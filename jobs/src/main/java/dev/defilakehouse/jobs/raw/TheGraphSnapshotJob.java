@@ -57,8 +57,8 @@ public final class TheGraphSnapshotJob implements LakehouseJob {
     return name;
   }
 
-  /** One snapshot date of one protocol: fetched as a unit, committed with the date's other protocols. */
-  private record Unit(LocalDate date, SubgraphClient client) {}
+  /** One id range of one protocol's snapshot on one date: fetched alone, committed with the whole date. */
+  private record Unit(LocalDate date, SubgraphClient client, SubgraphClient.IdSlice slice) {}
 
   /** The first block of a snapshot date, as the daily blocks job recorded it. */
   record SnapshotBlock(long number, Timestamp timestamp) {}
@@ -80,25 +80,31 @@ public final class TheGraphSnapshotJob implements LakehouseJob {
       for (ProtocolVersion p : protocols) {
         clients.put(p.id(), SourceClients.subgraph(config, ctx.secrets(), http, p.id()));
       }
-      SubgraphClient lastClient = new ArrayList<>(clients.values()).get(clients.size() - 1);
-      // one unit per (date, protocol): its pages are sequential, the units overlap on http.max_concurrency threads
+      // one unit per (date, protocol, id range): its pages are sequential (each cursor is the previous page's
+      // last id), the units overlap on http.max_concurrency threads
+      List<SubgraphClient.IdSlice> slices = SourceClients.subgraphIdSlices(config);
       List<Unit> units = new ArrayList<>();
       for (LocalDate date : dates) {
         for (SubgraphClient client : clients.values()) {
-          units.add(new Unit(date, client));
+          for (SubgraphClient.IdSlice slice : slices) {
+            units.add(new Unit(date, client, slice));
+          }
         }
       }
+      Unit lastOfDate = units.get(clients.size() * slices.size() - 1);
       AtomicLong pages = new AtomicLong();
       List<Row> rows = new ArrayList<>();
       FetchAhead.forEachInOrder(name, units, http.settings().maxConcurrency(), unit -> {
         SnapshotBlock block = blocks.get(unit.date());
         SubgraphClient client = unit.client();
-        client.requireIndexed(block.number(), unit.date().toString());
+        if (unit.slice().equals(slices.get(0))) {
+          client.requireIndexed(block.number(), unit.date().toString());
+        }
         FetchProgress progress = new FetchProgress(client.protocol() + " " + entity.field() + " of " + unit.date()
-            + " at block " + block.number());
+            + " at block " + block.number() + (slices.size() == 1 ? "" : " in " + unit.slice()));
         Timestamp ingestedAt = Timestamp.from(Instant.now());
         List<Row> fetched = new ArrayList<>();
-        for (SubgraphClient.Record r : client.fetchAll(entity, block.number(), progress::page)) {
+        for (SubgraphClient.Record r : client.fetchSlice(entity, block.number(), unit.slice(), progress::page)) {
           fetched.add(RowFactory.create(client.protocol(), Date.valueOf(unit.date()), block.number(), block.timestamp(),
               r.id(), r.payload(), r.request(), ingestedAt, config.runId()));
         }
@@ -107,8 +113,8 @@ public final class TheGraphSnapshotJob implements LakehouseJob {
         return fetched;
       }, (unit, fetched) -> {
         rows.addAll(fetched);
-        if (unit.client() != lastClient) {
-          return; // the date's other protocols are still to come
+        if (unit.client() != lastOfDate.client() || !unit.slice().equals(lastOfDate.slice())) {
+          return; // the date's other protocols or id ranges are still to come
         }
         LocalDate date = unit.date();
         long version = ctx.tables().replaceWhere(table, RawRows.frame(ctx.spark(), rows, RawRows.snapshot(idColumn)),

@@ -62,24 +62,56 @@ public final class TransposeEventsJob implements LakehouseJob {
     try (SourceHttp http = SourceClients.transposeHttp(config, ctx.secrets())) {
       TransposeClient client = SourceClients.transpose(config, ctx.secrets(), http);
       AtomicLong pages = new AtomicLong();
-      // days are fetched ahead on http.max_concurrency threads; each day is still committed alone, in order
-      FetchAhead.forEachInOrder(name(), interval.eventDates(), http.settings().maxConcurrency(), day -> {
-        FetchProgress progress = new FetchProgress(kind + " events of " + day);
+      // units are (day, time slice): each pages on its own, they overlap on http.max_concurrency threads,
+      // and each day is still committed alone, in order, once its last slice is in
+      int slices = SourceClients.transposeDaySlices(config);
+      List<Slice> units = new ArrayList<>();
+      for (LocalDate day : interval.eventDates()) {
+        for (int i = 0; i < slices; i++) {
+          units.add(new Slice(day, i, slices));
+        }
+      }
+      List<TransposeClient.Row> dayRows = new ArrayList<>();
+      FetchAhead.forEachInOrder(name(), units, http.settings().maxConcurrency(), slice -> {
+        FetchProgress progress = new FetchProgress(kind + " events of " + slice.day()
+            + (slices == 1 ? "" : " from " + slice.start() + " to " + slice.end()));
         List<TransposeClient.Row> fetched = client.lendingEvents(category, kind.equals("liquidation"), protocols,
-            Interval.startOfDay(day), Interval.startOfDay(day.plusDays(1)), progress::page);
+            slice.start(), slice.end(), progress::page);
         progress.done();
         pages.addAndGet(progress.pages());
         return fetched;
-      }, (day, fetched) -> {
-        long version = ctx.tables().replaceWhere(table, RawRows.frame(ctx.spark(), rows(day, fetched, config),
+      }, (slice, fetched) -> {
+        dayRows.addAll(fetched);
+        if (!slice.lastOfDay()) {
+          return;
+        }
+        LocalDate day = slice.day();
+        long version = ctx.tables().replaceWhere(table, RawRows.frame(ctx.spark(), rows(day, dayRows, config),
             RawRows.EVENTS), "block_date = DATE'" + day + "'");
-        LOG.info("{}: committed {} rows of {} as version {}", name(), fetched.size(), day, version);
-        ctx.report().addRead(fetched.size());
-        ctx.report().addWritten(fetched.size());
+        LOG.info("{}: committed {} rows of {} as version {}", name(), dayRows.size(), day, version);
+        ctx.report().addRead(dayRows.size());
+        ctx.report().addWritten(dayRows.size());
         ctx.report().committed(table.id(), version);
+        dayRows.clear();
       });
       ctx.report().metric("pages", pages.get());
       http.stats().publish(ctx.report());
+    }
+  }
+
+  /** Hours {@code [index, index + 1) × 24 / count} of a UTC day. */
+  private record Slice(LocalDate day, int index, int count) {
+    Instant start() {
+      return Interval.startOfDay(day).plusSeconds(index * 86_400L / count);
+    }
+
+    Instant end() {
+      return index + 1 == count ? Interval.startOfDay(day.plusDays(1))
+          : Interval.startOfDay(day).plusSeconds((index + 1) * 86_400L / count);
+    }
+
+    boolean lastOfDay() {
+      return index + 1 == count;
     }
   }
 

@@ -24,8 +24,9 @@ class IngestionBenchmarkTest {
   @Test
   @SuppressWarnings("unchecked")
   void runsEveryRawJobAgainstALimitedSandboxAndLeavesNoFailureUnretried() throws Exception {
-    // 1 day, small pages so a job makes several requests; 10% of requests answered 5xx
-    IngestionBenchmark.Setup setup = new IngestionBenchmark.Setup(30, 1, 40, 5, 0.1, 5, 4, 7);
+    // 1 day, small pages so a job makes several requests, days and ids split in slices fetched
+    // concurrently; 10% of requests answered 5xx
+    IngestionBenchmark.Setup setup = new IngestionBenchmark.Setup(30, 1, 40, 5, 0.1, 5, 4, 3, 4, 7);
     Map<String, Object> results = new IngestionBenchmark(SparkTestSession.get())
         .run(setup, dir.resolve("lakehouse").toString(), Map.of());
 
@@ -37,6 +38,8 @@ class IngestionBenchmarkTest {
     assertEquals(0L, total.get("failed_jobs"));
     assertTrue((long) total.get("events_expected") > 0, "the tiny simulation has no event on its day");
     assertEquals(total.get("events_expected"), total.get("events_ingested"), "events lost on the way");
+    assertTrue((long) total.get("positions_expected") > 0, "the tiny simulation has no open position");
+    assertEquals(total.get("positions_expected"), total.get("positions_ingested"), "positions lost or doubled");
     Map<String, Map<String, Object>> sources = (Map<String, Map<String, Object>>) results.get("sources");
     long retries = 0;
     for (String source : List.of("transpose", "the_graph")) {
@@ -51,7 +54,7 @@ class IngestionBenchmarkTest {
     String text = Files.readString(json);
     for (String field : List.of("\"requests_seen_by_server\"", "\"http_429\"", "\"retries\"", "\"unretried_failures\"",
         "\"share_of_limit_in_window\"", "\"admitted_per_second_in_window\"", "\"rows_per_second\"",
-        "\"peak_heap_bytes\"", "\"machine\"", "\"requests_in_flight_needed\"")) {
+        "\"peak_heap_bytes\"", "\"machine\"", "\"requests_in_flight_needed\"", "\"rate_bound_jobs\"")) {
       assertTrue(text.contains(field), "the results JSON lacks " + field);
     }
     assertTrue(IngestionTable.render(results).contains("of the limit"));
