@@ -1,4 +1,4 @@
-# make run | test | package | sql [Q="select ..."] | athena-check | bench [SIZE=S|M|L] | clean | clean-lakehouse
+# make run | test | package | sql [Q="select ..."] | athena-check | bench [SIZE=S|M|L] | bench-ingest [RATE=20 LATENCY_MS=50] | clean | clean-lakehouse
 SHELL := /bin/bash
 export Q
 

@@ -18,16 +18,26 @@ import java.util.function.Function;
  * units is what keeps {@code rate × latency} requests in flight; fetching ahead while the caller
  * commits keeps the source busy during the commits.
  *
- * <p>At most {@code 2 × parallelism} units are fetched ahead of the one being consumed, which
- * bounds the rows held in memory. A failed fetch surfaces when its turn comes, so every unit before
- * it is consumed first, exactly as a sequential loop would; the units after it are cancelled.
+ * <p>At most {@code ahead} units (by default {@code 2 × parallelism}) are fetched ahead of the one
+ * being consumed, which bounds the rows held in memory. A failed fetch surfaces when its turn
+ * comes, so every unit before it is consumed first, exactly as a sequential loop would; the units
+ * after it are cancelled.
  */
 public final class FetchAhead {
   private FetchAhead() {}
 
-  /** For each key in order: {@code consume(key, fetch(key))}; fetches run ahead on a bounded pool. */
+  /** For each key in order: {@code consume(key, fetch(key))}; at most {@code 2 × parallelism} fetched ahead. */
   public static <K, V> void forEachInOrder(String name, List<K> keys, int parallelism, Function<K, V> fetch,
                                            BiConsumer<K, V> consume) {
+    forEachInOrder(name, keys, parallelism, 2 * parallelism, fetch, consume);
+  }
+
+  /**
+   * As above with {@code ahead} units fetched ahead of the one being consumed: a caller that slices
+   * a unit into n keys passes n times the look-ahead, so slicing does not shrink it in days.
+   */
+  public static <K, V> void forEachInOrder(String name, List<K> keys, int parallelism, int ahead,
+                                           Function<K, V> fetch, BiConsumer<K, V> consume) {
     if (parallelism <= 1 || keys.size() <= 1) {
       for (K key : keys) {
         consume.accept(key, fetch.apply(key));
@@ -35,7 +45,6 @@ public final class FetchAhead {
       return;
     }
     int threads = Math.min(parallelism, keys.size());
-    int ahead = 2 * parallelism;
     AtomicInteger counter = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, name + "-fetch-" + counter.incrementAndGet());

@@ -86,6 +86,14 @@ class FetchAheadTest {
       return unit;
     }, (unit, value) -> aheadWhenConsuming.add(fetched.get() - unit - 1));
     assertTrue(aheadWhenConsuming.stream().allMatch(a -> a <= 4), "fetched ahead: " + aheadWhenConsuming);
+
+    fetched.set(0);
+    aheadWhenConsuming.clear();
+    FetchAhead.forEachInOrder("test", UNITS, 2, 1, unit -> {
+      fetched.incrementAndGet();
+      return unit;
+    }, (unit, value) -> aheadWhenConsuming.add(fetched.get() - unit - 1));
+    assertTrue(aheadWhenConsuming.stream().allMatch(a -> a <= 1), "fetched ahead: " + aheadWhenConsuming);
   }
 
   private static void await(CountDownLatch latch) {

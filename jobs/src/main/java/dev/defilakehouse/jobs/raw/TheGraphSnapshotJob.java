@@ -94,7 +94,9 @@ public final class TheGraphSnapshotJob implements LakehouseJob {
       Unit lastOfDate = units.get(clients.size() * slices.size() - 1);
       AtomicLong pages = new AtomicLong();
       List<Row> rows = new ArrayList<>();
-      FetchAhead.forEachInOrder(name, units, http.settings().maxConcurrency(), unit -> {
+      int threads = http.settings().maxConcurrency();
+      // look ahead 2 x threads whole protocol snapshots however finely they are sliced (memory stays as unsliced)
+      FetchAhead.forEachInOrder(name, units, threads, 2 * threads * slices.size(), unit -> {
         SnapshotBlock block = blocks.get(unit.date());
         SubgraphClient client = unit.client();
         if (unit.slice().equals(slices.get(0))) {

@@ -72,7 +72,9 @@ public final class TransposeEventsJob implements LakehouseJob {
         }
       }
       List<TransposeClient.Row> dayRows = new ArrayList<>();
-      FetchAhead.forEachInOrder(name(), units, http.settings().maxConcurrency(), slice -> {
+      int threads = http.settings().maxConcurrency();
+      // look ahead 2 x threads whole days however finely they are sliced
+      FetchAhead.forEachInOrder(name(), units, threads, 2 * threads * slices, slice -> {
         FetchProgress progress = new FetchProgress(kind + " events of " + slice.day()
             + (slices == 1 ? "" : " from " + slice.start() + " to " + slice.end()));
         List<TransposeClient.Row> fetched = client.lendingEvents(category, kind.equals("liquidation"), protocols,

@@ -9,6 +9,8 @@ import java.util.function.LongSupplier;
  */
 final class EndpointActivity implements AutoCloseable {
   private static final long INTERVAL_MS = 2;
+  /** A gap between requests longer than this means nothing was in flight: the client waited on something else. */
+  static final long IDLE_GAP_NANOS = 250_000_000L;
 
   private final LongSupplier requests;
   private final Thread thread;
@@ -17,6 +19,7 @@ final class EndpointActivity implements AutoCloseable {
   private long firstNanos = -1;
   private long lastNanos = -1;
   private long countAtReset;
+  private long idleNanos;
 
   EndpointActivity(String name, LongSupplier requests) {
     this.requests = requests;
@@ -45,6 +48,8 @@ final class EndpointActivity implements AutoCloseable {
       if (firstNanos < 0) {
         // the first request arrived somewhere in the last interval
         firstNanos = now - INTERVAL_MS * 1_000_000L;
+      } else if (now - lastNanos > IDLE_GAP_NANOS) {
+        idleNanos += now - lastNanos;
       }
       lastNanos = now;
       lastCount = count;
@@ -56,6 +61,7 @@ final class EndpointActivity implements AutoCloseable {
     sample();
     firstNanos = -1;
     lastNanos = -1;
+    idleNanos = 0;
     countAtReset = lastCount;
   }
 
@@ -69,6 +75,12 @@ final class EndpointActivity implements AutoCloseable {
   synchronized double windowSeconds() {
     sample();
     return firstNanos < 0 ? 0.0 : (lastNanos - firstNanos) / 1e9;
+  }
+
+  /** Seconds of the window spent in gaps longer than {@link #IDLE_GAP_NANOS} without any request. */
+  synchronized double idleSeconds() {
+    sample();
+    return idleNanos / 1e9;
   }
 
   @Override

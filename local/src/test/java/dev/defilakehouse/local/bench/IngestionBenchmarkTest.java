@@ -1,6 +1,7 @@
 package dev.defilakehouse.local.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,5 +68,9 @@ class IngestionBenchmarkTest {
     assertEquals(1 + 0.5 * 4, IngestionBenchmark.admissible(0.5, 4));
     assertEquals(Map.of("http_429", 3L, "timeout", 1L), IngestionBenchmark.faults("http_429:3,timeout:1"));
     assertTrue(IngestionBenchmark.faults("none").isEmpty());
+    // rate-bound: >= 5 s of requests at the limit and idle at most a quarter of the window
+    assertTrue(IngestionBenchmark.rateBound(100, 20, 10, 2.5));
+    assertFalse(IngestionBenchmark.rateBound(99, 20, 10, 0), "under 5 s of requests at the limit");
+    assertFalse(IngestionBenchmark.rateBound(500, 20, 30, 20), "mostly waiting on commits");
   }
 }

@@ -21,13 +21,14 @@ final class IngestionTable {
         client.get("max_concurrency"), client.get("transpose_day_slices"), client.get("subgraph_id_slices"),
         machine.get("cores"), machine.get("cpu_model"),
         results.get("load_average_at_start"), results.get("load_average_at_end")));
-    String format = "%-44s %8s %9s %6s %8s %10s %10s %11s %9s %8s %s%n";
+    String format = "%-44s %8s %9s %6s %8s %10s %10s %7s %11s %9s %8s %s%n";
     out.append(String.format(format, "job", "seconds", "requests", "429s", "retries", "unretried", "window s",
-        "admitted/s", "of limit", "rows", ""));
+        "idle s", "admitted/s", "of limit", "rows", ""));
     for (Map<String, Object> j : (List<Map<String, Object>>) results.get("jobs")) {
       out.append(String.format(format, j.get("job") + (j.containsKey("failed") ? "!" : ""),
           f1(j.get("seconds")), j.get("requests_seen_by_server"), j.get("http_429"), j.get("retries"),
-          j.get("unretried_failures"), f1(j.get("fetch_window_seconds")), f1(j.get("admitted_per_second_in_window")),
+          j.get("unretried_failures"), f1(j.get("fetch_window_seconds")), f1(j.get("idle_seconds_in_window")),
+          f1(j.get("admitted_per_second_in_window")),
           pct(j.get("share_of_limit_in_window")), j.get("rows"),
           (boolean) j.get("rate_bound") ? "" : "(not rate-bound)"));
     }
