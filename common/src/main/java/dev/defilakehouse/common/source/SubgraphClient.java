@@ -74,19 +74,20 @@ public final class SubgraphClient {
   }
 
   /**
-   * {@code n} id ranges split at {@code 0x<hex digit>} (Messari ids start with a 0x address, so the
-   * ranges hold about equal shares); n is 1, 2, 4, 8 or 16. The first starts at "" and the last
-   * has no end, so ids of any shape fall in exactly one.
+   * {@code n} id ranges split at {@code 0x<two hex digits>} (Messari ids start with a 0x address, so
+   * the ranges hold about equal shares; two digits keep a boundary valid where ids are Bytes); n is
+   * 1, 2, 4, 8 or 16. The first starts at "" and the last has no end, so ids of any shape fall in
+   * exactly one.
    */
   public static List<IdSlice> idSlices(int n) {
     if (n != 1 && n != 2 && n != 4 && n != 8 && n != 16) {
       throw new IllegalArgumentException("--option " + SourceClients.SUBGRAPH_ID_SLICES
-          + " must be 1, 2, 4, 8 or 16 (id ranges split at 0x<hex digit>), was " + n);
+          + " must be 1, 2, 4, 8 or 16 (id ranges split at 0x<two hex digits>), was " + n);
     }
     List<IdSlice> slices = new ArrayList<>();
     String from = "";
     for (int i = 1; i < n; i++) {
-      String boundary = "0x" + Integer.toHexString(i * 16 / n);
+      String boundary = String.format("0x%02x", i * 256 / n);
       slices.add(new IdSlice(from, boundary));
       from = boundary;
     }
