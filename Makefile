@@ -1,8 +1,8 @@
-# make run | test | package | sql [Q="select ..."] | athena-check | bench [SIZE=S|M|L] | bench-incremental [SIZE=] | reliability | clean | clean-lakehouse
+# make run | test | package | sql [Q="select ..."] | athena-check | bench [SIZE=S|M|L] | bench-incremental [SIZE=] | bench-ingest [RATE=20 LATENCY_MS=50] | reliability | clean | clean-lakehouse
 SHELL := /bin/bash
 export Q
 
-.PHONY: help run test package sql athena-check bench bench-incremental reliability clean clean-lakehouse
+.PHONY: help run test package sql athena-check bench bench-incremental bench-ingest reliability clean clean-lakehouse
 
 help:
 	@sed -n 1p Makefile
@@ -51,3 +51,7 @@ bench:
 ## The daily feature run vs --full-refresh on a size's history: make bench-incremental SIZE=S [ARGS="--days 20"]
 bench-incremental:
 	BENCH_MAIN=IncrementalBenchmark bash scripts/bench.sh $(or $(SIZE),S) $(ARGS)
+
+## HTTP ingestion benchmark (BENCHMARKS.md): make bench-ingest [RATE=20] [LATENCY_MS=50] [ARGS="--wallets 300 --days 7"]
+bench-ingest:
+	bash scripts/bench.sh ingest --rate $(or $(RATE),20) --latency-ms $(or $(LATENCY_MS),50) $(ARGS)

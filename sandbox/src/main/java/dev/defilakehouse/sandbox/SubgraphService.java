@@ -248,11 +248,13 @@ final class SubgraphService {
   private static Predicate<String> idFilter(Map<String, Object> where) {
     String id = (String) where.get("id");
     String gt = (String) where.get("id_gt");
+    String gte = (String) where.get("id_gte");
     String lt = (String) where.get("id_lt");
     List<String> in = (List<String>) where.get("id_in");
     Set<String> inSet = in == null ? null : new HashSet<>(in);
     return s -> (id == null || s.equals(id)) && (gt == null || s.compareTo(gt) > 0)
-        && (lt == null || s.compareTo(lt) < 0) && (inSet == null || inSet.contains(s));
+        && (gte == null || s.compareTo(gte) >= 0) && (lt == null || s.compareTo(lt) < 0)
+        && (inSet == null || inSet.contains(s));
   }
 
   @SuppressWarnings("unchecked")

@@ -15,6 +15,10 @@ public final class SourceClients {
   public static final String TRANSPOSE_URL = "transpose.url";
   public static final String TRANSPOSE_PAGE_SIZE = "transpose.page_size";
   public static final String TRANSPOSE_LIQUIDATION_CATEGORY = "transpose.liquidation_category";
+  /** Id ranges each snapshot (date, protocol) is paged in concurrently: 1, 2, 4, 8 or 16. */
+  public static final String SUBGRAPH_ID_SLICES = "subgraph.id_slices";
+  /** Time slices each day of events is paged in concurrently: a divisor of 24. */
+  public static final String TRANSPOSE_DAY_SLICES = "transpose.day_slices";
 
   public static final String DEFAULT_SUBGRAPH_URL = "https://gateway.thegraph.com";
   public static final String DEFAULT_TRANSPOSE_URL = "https://api.transpose.io";
@@ -58,6 +62,19 @@ public final class SourceClients {
   public static TransposeClient transpose(RunConfig config, Secrets secrets, SourceHttp http) {
     return new TransposeClient(http, config.option(TRANSPOSE_URL, DEFAULT_TRANSPOSE_URL),
         secrets.require(Secrets.TRANSPOSE_API_KEY, "Transpose"), config.intOption(TRANSPOSE_PAGE_SIZE, 1000));
+  }
+
+  public static List<SubgraphClient.IdSlice> subgraphIdSlices(RunConfig config) {
+    return SubgraphClient.idSlices(config.intOption(SUBGRAPH_ID_SLICES, 1));
+  }
+
+  public static int transposeDaySlices(RunConfig config) {
+    int n = config.intOption(TRANSPOSE_DAY_SLICES, 1);
+    if (n < 1 || 24 % n != 0) {
+      throw new IllegalArgumentException("--option " + TRANSPOSE_DAY_SLICES
+          + " must divide 24 (1, 2, 3, 4, 6, 8, 12 or 24 slices of whole hours), was " + n);
+    }
+    return n;
   }
 
   /** The category literal Transpose uses for {@code kind} (liquidations differ between sources). */

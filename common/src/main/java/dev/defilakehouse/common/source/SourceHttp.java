@@ -90,6 +90,10 @@ public final class SourceHttp implements AutoCloseable {
     return stats;
   }
 
+  public HttpSettings settings() {
+    return settings;
+  }
+
   public SecretMasker masker() {
     return masker;
   }

@@ -46,6 +46,53 @@ public final class SubgraphClient {
           + "(block: {number: $block}, first: $first, orderBy: id, orderDirection: asc, where: {id_gt: $lastId" + filter + "}) { "
           + selection + " } }";
     }
+
+    /** The same pagination inside an id range {@code [from, before)} ({@code before} null: no upper end). */
+    public String query(IdSlice slice) {
+      if (slice.isAll()) {
+        return query();
+      }
+      boolean bounded = slice.before() != null;
+      return "query Page($block: Int!, $first: Int!, $lastId: String!, $from: String!"
+          + (bounded ? ", $before: String!" : "") + ") { " + field
+          + "(block: {number: $block}, first: $first, orderBy: id, orderDirection: asc, where: {id_gt: $lastId,"
+          + " id_gte: $from" + (bounded ? ", id_lt: $before" : "") + filter + "}) { " + selection + " } }";
+    }
+  }
+
+  /**
+   * A range of entity ids {@code [from, before)}; {@code before} null means no upper end. Slices
+   * from {@link #idSlices} cover every string exactly once, so paging them concurrently fetches
+   * each entity once.
+   */
+  public record IdSlice(String from, String before) {
+    public static final IdSlice ALL = new IdSlice("", null);
+
+    boolean isAll() {
+      return from.isEmpty() && before == null;
+    }
+  }
+
+  /**
+   * {@code n} id ranges split at {@code 0x<two hex digits>} (Messari ids start with a 0x address, so
+   * the ranges hold about equal shares; two digits keep a boundary valid where ids are Bytes); n is
+   * 1, 2, 4, 8 or 16. The first starts at "" and the last has no end, so ids of any shape fall in
+   * exactly one.
+   */
+  public static List<IdSlice> idSlices(int n) {
+    if (n != 1 && n != 2 && n != 4 && n != 8 && n != 16) {
+      throw new IllegalArgumentException("--option " + SourceClients.SUBGRAPH_ID_SLICES
+          + " must be 1, 2, 4, 8 or 16 (id ranges split at 0x<two hex digits>), was " + n);
+    }
+    List<IdSlice> slices = new ArrayList<>();
+    String from = "";
+    for (int i = 1; i < n; i++) {
+      String boundary = String.format("0x%02x", i * 256 / n);
+      slices.add(new IdSlice(from, boundary));
+      from = boundary;
+    }
+    slices.add(new IdSlice(from, null));
+    return slices;
   }
 
   public static final String META_QUERY = "{ _meta { block { number hash timestamp } hasIndexingErrors } }";
@@ -113,16 +160,30 @@ public final class SubgraphClient {
 
   /** Every entity at {@code block}, page by page; {@code onPage} gets each page's row count. */
   public List<Record> fetchAll(Entity entity, long block, IntConsumer onPage) {
+    return fetchSlice(entity, block, IdSlice.ALL, onPage);
+  }
+
+  /** Every entity at {@code block} whose id is in {@code slice}, page by page. */
+  public List<Record> fetchSlice(Entity entity, long block, IdSlice slice, IntConsumer onPage) {
     List<Record> records = new ArrayList<>();
+    String query = entity.query(slice);
     String lastId = "";
     while (true) {
       Map<String, Object> variables = new java.util.LinkedHashMap<>();
       variables.put("block", block);
       variables.put("first", pageSize);
       variables.put("lastId", lastId);
-      String request = request(entity, variables);
-      String what = protocol + " " + entity.field() + " at block " + block + " after id '" + lastId + "'";
-      List<String> page = http.postJson(url, Map.of(), body(entity.query(), variables), what,
+      if (!slice.isAll()) {
+        variables.put("from", slice.from());
+        if (slice.before() != null) {
+          variables.put("before", slice.before());
+        }
+      }
+      String request = request(entity, query, variables);
+      String what = protocol + " " + entity.field() + " at block " + block + " after id '" + lastId + "'"
+          + (slice.isAll() ? "" : " in ids [" + slice.from() + ", "
+              + (slice.before() == null ? "end" : slice.before()) + ")");
+      List<String> page = http.postJson(url, Map.of(), body(query, variables), what,
           b -> entities(b, entity, what));
       for (String payload : page) {
         String id = idOf(payload, what);
@@ -206,13 +267,13 @@ public final class SubgraphClient {
   }
 
   /** The {@code request} column: source, endpoint, query and variables, never the key. */
-  private String request(Entity entity, Map<String, Object> variables) {
+  private String request(Entity entity, String query, Map<String, Object> variables) {
     ObjectNode request = JsonText.MAPPER.createObjectNode();
     request.put("source", SOURCE);
     request.put("endpoint", "subgraphs/id/" + deploymentId);
     request.put("protocol", protocol);
     request.put("entity", entity.field());
-    request.put("query", entity.query());
+    request.put("query", query);
     request.set("variables", JsonText.MAPPER.valueToTree(variables));
     return request.toString();
   }

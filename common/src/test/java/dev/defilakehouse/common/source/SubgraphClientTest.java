@@ -172,4 +172,29 @@ class SubgraphClientTest {
         () -> new SubgraphClient(http, "http://x", "k", "aave_v2", DEPLOYMENT, 1001));
     assertTrue(e.getMessage().contains("subgraph.page_size"));
   }
+
+  @Test
+  void idSlicesHoldEveryIdExactlyOnce() {
+    List<String> ids = List.of("", "0", "0x", "0x0", "0x0fff-0xa-BORROWER-0", "0x4", "0x3fffffff", "0x4000", "0x7f",
+        "0x8", "0xc", "0xbfff", "0xf", "0xffff", "0xg", "1", "abc", "\u00e9", "0x40", "0x3f", "0xc0", "0x10");
+    for (int n : new int[] {1, 2, 4, 8, 16}) {
+      List<SubgraphClient.IdSlice> slices = SubgraphClient.idSlices(n);
+      assertEquals(n, slices.size());
+      for (String id : ids) {
+        long holding = slices.stream().filter(s -> id.compareTo(s.from()) >= 0
+            && (s.before() == null || id.compareTo(s.before()) < 0)).count();
+        assertEquals(1, holding, "id '" + id + "' in " + holding + " of " + slices);
+      }
+    }
+    assertEquals(List.of(new SubgraphClient.IdSlice("", "0x40"), new SubgraphClient.IdSlice("0x40", "0x80"),
+        new SubgraphClient.IdSlice("0x80", "0xc0"), new SubgraphClient.IdSlice("0xc0", null)), SubgraphClient.idSlices(4));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SubgraphClient.idSlices(3));
+    assertTrue(e.getMessage().contains("subgraph.id_slices"), e.getMessage());
+
+    String bounded = SubgraphClient.Entity.POSITIONS.query(new SubgraphClient.IdSlice("0x4", "0x8"));
+    assertTrue(bounded.contains("where: {id_gt: $lastId, id_gte: $from, id_lt: $before, balance_not: \"0\"}"), bounded);
+    String open = SubgraphClient.Entity.MARKETS.query(new SubgraphClient.IdSlice("0xc", null));
+    assertTrue(open.contains("where: {id_gt: $lastId, id_gte: $from}") && !open.contains("$before"), open);
+    assertEquals(SubgraphClient.Entity.MARKETS.query(), SubgraphClient.Entity.MARKETS.query(SubgraphClient.IdSlice.ALL));
+  }
 }

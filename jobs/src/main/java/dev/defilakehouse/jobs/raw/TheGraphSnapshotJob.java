@@ -4,6 +4,7 @@ import dev.defilakehouse.common.catalog.TableSpec;
 import dev.defilakehouse.common.config.RunConfig;
 import dev.defilakehouse.common.job.JobContext;
 import dev.defilakehouse.common.job.LakehouseJob;
+import dev.defilakehouse.common.source.FetchAhead;
 import dev.defilakehouse.common.source.FetchProgress;
 import dev.defilakehouse.common.source.ProtocolVersion;
 import dev.defilakehouse.common.source.SourceClients;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -55,6 +57,9 @@ public final class TheGraphSnapshotJob implements LakehouseJob {
     return name;
   }
 
+  /** One id range of one protocol's snapshot on one date: fetched alone, committed with the whole date. */
+  private record Unit(LocalDate date, SubgraphClient client, SubgraphClient.IdSlice slice) {}
+
   /** The first block of a snapshot date, as the daily blocks job recorded it. */
   record SnapshotBlock(long number, Timestamp timestamp) {}
 
@@ -75,31 +80,55 @@ public final class TheGraphSnapshotJob implements LakehouseJob {
       for (ProtocolVersion p : protocols) {
         clients.put(p.id(), SourceClients.subgraph(config, ctx.secrets(), http, p.id()));
       }
-      long pages = 0;
+      // one unit per (date, protocol, id range): its pages are sequential (each cursor is the previous page's
+      // last id), the units overlap on http.max_concurrency threads
+      List<SubgraphClient.IdSlice> slices = SourceClients.subgraphIdSlices(config);
+      List<Unit> units = new ArrayList<>();
       for (LocalDate date : dates) {
-        SnapshotBlock block = blocks.get(date);
-        Timestamp ingestedAt = Timestamp.from(Instant.now());
-        List<Row> rows = new ArrayList<>();
         for (SubgraphClient client : clients.values()) {
-          client.requireIndexed(block.number(), date.toString());
-          FetchProgress progress = new FetchProgress(client.protocol() + " " + entity.field() + " of " + date
-              + " at block " + block.number());
-          for (SubgraphClient.Record r : client.fetchAll(entity, block.number(), progress::page)) {
-            rows.add(RowFactory.create(client.protocol(), Date.valueOf(date), block.number(), block.timestamp(),
-                r.id(), r.payload(), r.request(), ingestedAt, config.runId()));
+          for (SubgraphClient.IdSlice slice : slices) {
+            units.add(new Unit(date, client, slice));
           }
-          progress.done();
-          pages += progress.pages();
         }
+      }
+      Unit lastOfDate = units.get(clients.size() * slices.size() - 1);
+      AtomicLong pages = new AtomicLong();
+      List<Row> rows = new ArrayList<>();
+      int threads = http.settings().maxConcurrency();
+      // look ahead 2 x threads whole protocol snapshots however finely they are sliced (memory stays as unsliced)
+      FetchAhead.forEachInOrder(name, units, threads, 2 * threads * slices.size(), unit -> {
+        SnapshotBlock block = blocks.get(unit.date());
+        SubgraphClient client = unit.client();
+        if (unit.slice().equals(slices.get(0))) {
+          client.requireIndexed(block.number(), unit.date().toString());
+        }
+        FetchProgress progress = new FetchProgress(client.protocol() + " " + entity.field() + " of " + unit.date()
+            + " at block " + block.number() + (slices.size() == 1 ? "" : " in " + unit.slice()));
+        Timestamp ingestedAt = Timestamp.from(Instant.now());
+        List<Row> fetched = new ArrayList<>();
+        for (SubgraphClient.Record r : client.fetchSlice(entity, block.number(), unit.slice(), progress::page)) {
+          fetched.add(RowFactory.create(client.protocol(), Date.valueOf(unit.date()), block.number(), block.timestamp(),
+              r.id(), r.payload(), r.request(), ingestedAt, config.runId()));
+        }
+        progress.done();
+        pages.addAndGet(progress.pages());
+        return fetched;
+      }, (unit, fetched) -> {
+        rows.addAll(fetched);
+        if (unit.client() != lastOfDate.client() || !unit.slice().equals(lastOfDate.slice())) {
+          return; // the date's other protocols or id ranges are still to come
+        }
+        LocalDate date = unit.date();
         long version = ctx.tables().replaceWhere(table, RawRows.frame(ctx.spark(), rows, RawRows.snapshot(idColumn)),
             "snapshot_date = DATE'" + date + "'");
         LOG.info("{}: committed {} rows of snapshot {} (block {}) as version {}", name, rows.size(), date,
-            block.number(), version);
+            blocks.get(date).number(), version);
         ctx.report().addRead(rows.size());
         ctx.report().addWritten(rows.size());
         ctx.report().committed(table.id(), version);
-      }
-      ctx.report().metric("pages", pages);
+        rows.clear();
+      });
+      ctx.report().metric("pages", pages.get());
       http.stats().publish(ctx.report());
     }
   }

@@ -5,6 +5,7 @@ import dev.defilakehouse.common.config.Interval;
 import dev.defilakehouse.common.config.RunConfig;
 import dev.defilakehouse.common.job.JobContext;
 import dev.defilakehouse.common.job.LakehouseJob;
+import dev.defilakehouse.common.source.FetchAhead;
 import dev.defilakehouse.common.source.FetchProgress;
 import dev.defilakehouse.common.source.JsonText;
 import dev.defilakehouse.common.source.SourceClients;
@@ -36,15 +37,17 @@ public final class TransposeDailyBlocksJob implements LakehouseJob {
       FetchProgress progress = new FetchProgress("first blocks of " + days.get(0) + ".." + days.get(days.size() - 1));
       Timestamp ingestedAt = Timestamp.from(Instant.now());
       List<Row> rows = new ArrayList<>();
-      for (LocalDate day : days) {
+      // one request per day, overlapped on http.max_concurrency threads; rows stay in day order
+      FetchAhead.forEachInOrder(NAME, days, http.settings().maxConcurrency(), day -> {
         TransposeClient.Row block = client.firstBlockOfDay(day).orElseThrow(() -> new IllegalStateException(
             "Transpose has no Ethereum block on " + day + " (UTC) yet: run this job again once the chain has"
                 + " passed " + day + "T00:00:00Z"));
         progress.page(1);
-        rows.add(RowFactory.create(Date.valueOf(day), JsonText.longValue(block.fields(), "block_number"),
-            RawRows.timestamp(JsonText.text(block.fields(), "timestamp")), block.payload(), block.request(),
-            ingestedAt, config.runId()));
-      }
+        return block;
+      }, (day, block) -> rows.add(RowFactory.create(Date.valueOf(day),
+          JsonText.longValue(block.fields(), "block_number"),
+          RawRows.timestamp(JsonText.text(block.fields(), "timestamp")), block.payload(), block.request(), ingestedAt,
+          config.runId())));
       progress.done();
       long version = ctx.tables().upsert(table, RawRows.frame(ctx.spark(), rows, RawRows.DAILY_BLOCKS));
       ctx.report().addRead(rows.size());

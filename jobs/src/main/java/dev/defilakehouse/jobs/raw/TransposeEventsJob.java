@@ -5,6 +5,7 @@ import dev.defilakehouse.common.config.Interval;
 import dev.defilakehouse.common.config.RunConfig;
 import dev.defilakehouse.common.job.JobContext;
 import dev.defilakehouse.common.job.LakehouseJob;
+import dev.defilakehouse.common.source.FetchAhead;
 import dev.defilakehouse.common.source.FetchProgress;
 import dev.defilakehouse.common.source.JsonText;
 import dev.defilakehouse.common.source.ProtocolVersion;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.slf4j.Logger;
@@ -59,22 +61,59 @@ public final class TransposeEventsJob implements LakehouseJob {
     String category = SourceClients.category(config, kind);
     try (SourceHttp http = SourceClients.transposeHttp(config, ctx.secrets())) {
       TransposeClient client = SourceClients.transpose(config, ctx.secrets(), http);
-      long pages = 0;
+      AtomicLong pages = new AtomicLong();
+      // units are (day, time slice): each pages on its own, they overlap on http.max_concurrency threads,
+      // and each day is still committed alone, in order, once its last slice is in
+      int slices = SourceClients.transposeDaySlices(config);
+      List<Slice> units = new ArrayList<>();
       for (LocalDate day : interval.eventDates()) {
-        FetchProgress progress = new FetchProgress(kind + " events of " + day);
-        List<TransposeClient.Row> fetched = client.lendingEvents(category, kind.equals("liquidation"), protocols,
-            Interval.startOfDay(day), Interval.startOfDay(day.plusDays(1)), progress::page);
-        progress.done();
-        pages += progress.pages();
-        long version = ctx.tables().replaceWhere(table, RawRows.frame(ctx.spark(), rows(day, fetched, config),
-            RawRows.EVENTS), "block_date = DATE'" + day + "'");
-        LOG.info("{}: committed {} rows of {} as version {}", name(), fetched.size(), day, version);
-        ctx.report().addRead(fetched.size());
-        ctx.report().addWritten(fetched.size());
-        ctx.report().committed(table.id(), version);
+        for (int i = 0; i < slices; i++) {
+          units.add(new Slice(day, i, slices));
+        }
       }
-      ctx.report().metric("pages", pages);
+      List<TransposeClient.Row> dayRows = new ArrayList<>();
+      int threads = http.settings().maxConcurrency();
+      // look ahead 2 x threads whole days however finely they are sliced
+      FetchAhead.forEachInOrder(name(), units, threads, 2 * threads * slices, slice -> {
+        FetchProgress progress = new FetchProgress(kind + " events of " + slice.day()
+            + (slices == 1 ? "" : " from " + slice.start() + " to " + slice.end()));
+        List<TransposeClient.Row> fetched = client.lendingEvents(category, kind.equals("liquidation"), protocols,
+            slice.start(), slice.end(), progress::page);
+        progress.done();
+        pages.addAndGet(progress.pages());
+        return fetched;
+      }, (slice, fetched) -> {
+        dayRows.addAll(fetched);
+        if (!slice.lastOfDay()) {
+          return;
+        }
+        LocalDate day = slice.day();
+        long version = ctx.tables().replaceWhere(table, RawRows.frame(ctx.spark(), rows(day, dayRows, config),
+            RawRows.EVENTS), "block_date = DATE'" + day + "'");
+        LOG.info("{}: committed {} rows of {} as version {}", name(), dayRows.size(), day, version);
+        ctx.report().addRead(dayRows.size());
+        ctx.report().addWritten(dayRows.size());
+        ctx.report().committed(table.id(), version);
+        dayRows.clear();
+      });
+      ctx.report().metric("pages", pages.get());
       http.stats().publish(ctx.report());
+    }
+  }
+
+  /** Hours {@code [index, index + 1) × 24 / count} of a UTC day. */
+  private record Slice(LocalDate day, int index, int count) {
+    Instant start() {
+      return Interval.startOfDay(day).plusSeconds(index * 86_400L / count);
+    }
+
+    Instant end() {
+      return index + 1 == count ? Interval.startOfDay(day.plusDays(1))
+          : Interval.startOfDay(day).plusSeconds((index + 1) * 86_400L / count);
+    }
+
+    boolean lastOfDay() {
+      return index + 1 == count;
     }
   }
 
