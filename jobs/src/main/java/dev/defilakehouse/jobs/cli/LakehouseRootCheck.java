@@ -32,7 +32,13 @@ final class LakehouseRootCheck {
             + "': use a local path, file:/path or s3a://bucket/prefix");
       }
       if (scheme.equals("file")) {
-        checkLocal(Path.of(uri), root);
+        Path path;
+        try {
+          path = Path.of(uri);
+        } catch (IllegalArgumentException e) { // file:relative, file://host/...
+          throw new UsageException("--lakehouse-root '" + root + "' is not a file URI with an absolute path (file:/path)");
+        }
+        checkLocal(path, root);
       } else if (uri.getHost() == null || uri.getHost().isBlank()) {
         throw new UsageException("--lakehouse-root '" + root + "' names no bucket: use " + scheme + "://bucket/prefix");
       }

@@ -108,6 +108,8 @@ class BadArgumentsTest {
         "2024-01-02", "--lakehouse-root", file.resolve("lakehouse").toString()), 2, "cannot be created");
     check("lakehouse root with an unknown scheme", KEYS, List.of(BLOCKS, "--env", "local", "--start", "2024-01-01",
         "--end", "2024-01-02", "--lakehouse-root", "ftp://example.invalid/lakehouse"), 2, "unsupported scheme 'ftp'");
+    check("lakehouse root as a relative file: URI", KEYS, List.of(BLOCKS, "--env", "local", "--start", "2024-01-01",
+        "--end", "2024-01-02", "--lakehouse-root", "file:lakehouse"), 2, "is not a file URI with an absolute path");
     check("lakehouse root without a bucket", KEYS, List.of(BLOCKS, "--env", "dev", "--start", "2024-01-01",
         "--end", "2024-01-02", "--lakehouse-root", "s3a:///lakehouse"), 2, "names no bucket");
   }

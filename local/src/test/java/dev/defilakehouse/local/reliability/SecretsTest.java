@@ -35,8 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 11, secrets: with the API keys set to recognisable values, nothing a run leaves behind
  * holds them: console and logs (INFO everywhere), exception messages and stack traces, the Spark
  * event log, and every byte under the lakehouse root (data files, _delta_log, the metastore).
- * The pipeline runs in a child JVM because the event log is fixed when a SparkContext starts and
- * the test JVM shares one.
+ * The raw and stage jobs (the layers that see source data; analytics and features read only stage
+ * tables) run in a child JVM because the event log is fixed when a SparkContext starts and the
+ * test JVM shares one.
  */
 class SecretsTest {
   private static final String AREA = "secrets";
@@ -67,7 +68,7 @@ class SecretsTest {
 
       assertEquals(0, child.exitCode(), child::toString);
       String output = child.output();
-      long rejected = output.lines().filter(l -> l.startsWith("FAILED ") && l.contains("rejected the API key (HTTP 401)"))
+      long rejected = output.lines().filter(l -> l.startsWith("FAILED ") && l.contains("rejected the API key (HTTP 40"))
           .count();
       long exhausted = output.lines().filter(l -> l.startsWith("FAILED ") && l.contains("failed after 2 attempts")).count();
       List<String> leaks = new ArrayList<>();
@@ -101,16 +102,17 @@ class SecretsTest {
           leaks.add("work dir " + f.getFileName());
         }
       }
-      boolean ran = output.contains("PIPELINE OK") && rejected == 2 && exhausted == 2 && !eventFiles.isEmpty()
+      boolean ran = output.contains("RAW AND STAGE OK") && rejected == 2 && exhausted == 2 && !eventFiles.isEmpty()
           && events.contains("SparkListenerApplicationStart") && rows > 0;
-      ReliabilityLog.record(new ReliabilityLog.Case(AREA, "pipeline + 401s + exhausted retries, child JVM, event log on",
-          "recognisable keys (SECRET-THEGRAPH-…, SECRET-TRANSPOSE-…); 2 x HTTP 401, 2 x retries exhausted (drops, 503)",
+      ReliabilityLog.record(new ReliabilityLog.Case(AREA, "raw + stage jobs, then 401/403s and exhausted retries, child JVM, event log on",
+          "recognisable keys (SECRET-THEGRAPH-…, SECRET-TRANSPOSE-…); HTTP 401 + 403 (wrong keys), 2 x retries"
+              + " exhausted (drops, 503)",
           "scanned " + output.length() + " chars of console/logs, " + eventFiles.size() + " event log file(s) ("
               + events.length() + " chars), " + lakehouseFiles.size() + " lakehouse files (" + bytes + " bytes), "
               + rows + " table rows: " + (leaks.isEmpty() ? "no key found" : "KEY FOUND in " + leaks), 0,
           ran && leaks.isEmpty()));
-      assertTrue(output.contains("PIPELINE OK"), "the pipeline ran:\n" + child);
-      assertEquals(2, rejected, "both sources rejected the wrong keys:\n" + child);
+      assertTrue(output.contains("RAW AND STAGE OK"), "the raw and stage jobs ran:\n" + child);
+      assertEquals(2, rejected, "both sources rejected the keys (401 or 403):\n" + child);
       assertEquals(2, exhausted, "both sources gave up after their retries:\n" + child);
       assertFalse(eventFiles.isEmpty(), "an event log was written");
       assertTrue(events.contains("SparkListenerApplicationStart"), "the event log is Spark's");
@@ -150,7 +152,7 @@ class SecretsTest {
         leaks.add("captured logs");
       }
       ReliabilityLog.record(new ReliabilityLog.Case(AREA, "failing raw jobs in process: exceptions and captured logs",
-          "2 x HTTP 401, 2 x dropped connections until retries ran out",
+          "HTTP 401 + 403 (wrong keys), 2 x dropped connections until retries ran out",
           outcomes + ": " + (leaks.isEmpty() ? "no key in messages, stack traces or logs" : "KEY FOUND in " + leaks), 0,
           leaks.isEmpty()));
       assertEquals(List.of(), leaks, logs.text());

@@ -14,6 +14,7 @@ import dev.defilakehouse.common.delta.LakehouseTables;
 import dev.defilakehouse.common.job.JobReport;
 import dev.defilakehouse.common.source.SubgraphClient;
 import dev.defilakehouse.common.source.TransposeClient;
+import dev.defilakehouse.common.testing.CapturedLogs;
 import dev.defilakehouse.common.testing.SparkTestSession;
 import dev.defilakehouse.jobs.JobRegistry;
 import dev.defilakehouse.jobs.JobRunner;
@@ -49,7 +50,7 @@ class SourceFaultsTest {
   private static final LocalDate START = LocalDate.parse("2024-01-01");
   private static final LocalDate END = LocalDate.parse("2024-01-03");
   /** Small pages: many requests per day, so a fault share means many faults. */
-  private static final Map<String, String> SMALL_PAGES = Map.of("subgraph.page_size", "2", "transpose.page_size", "2");
+  private static final Map<String, String> SMALL_PAGES = Map.of("subgraph.page_size", "2", "transpose.page_size", "1");
   /** A slow response takes longer than the read timeout, so the client gives up and retries. */
   private static final Map<String, String> TIMEOUTS = Map.of("http.read_timeout_ms", "2500", "http.max_attempts", "12");
   private static final Duration SLOW = Duration.ofMillis(5000);
@@ -91,12 +92,24 @@ class SourceFaultsTest {
   void retriedFaultsLeaveExactlyTheFaultFreeRawTablesAndAreCountedInTheSummaries(@TempDir Path root) throws Exception {
     EndpointFaults subgraph = sandbox.faults().subgraph();
     subgraph.errorShare(0.10, 429, 500, 502, 503).dropShare(0.05).malformedShare(0.05).graphqlErrorShare(0.05)
-        .slowShare(0.02, SLOW).retryAfterSeconds(1);
+        .slowShare(0.02, SLOW).retryAfterSeconds(1).failNext(2, 429);
     // Transpose has no GraphQL: its 200s carry no errors array, so that kind is the subgraph's only.
     sandbox.faults().transpose().errorShare(0.10, 429, 500, 503).dropShare(0.05).malformedShare(0.05)
-        .slowShare(0.02, SLOW).retryAfterSeconds(1);
+        .slowShare(0.02, SLOW).retryAfterSeconds(1).failNext(2, 429); // the first two: 429 with Retry-After: 1
 
-    Map<String, JobReport> reports = runRawJobs(root, "faulty", TIMEOUTS);
+    Map<String, JobReport> reports;
+    List<String> retryLines;
+    try (CapturedLogs logs = CapturedLogs.start()) {
+      reports = runRawJobs(root, "faulty", TIMEOUTS);
+      retryLines = logs.text().lines().filter(l -> l.contains("failed: HTTP 429")).toList();
+    }
+    // Every 429 came with Retry-After: 1, and the client waited exactly that instead of its backoff.
+    long honoured = retryLines.stream().filter(l -> l.contains("retrying in 1000 ms")).count();
+    ReliabilityLog.record(new ReliabilityLog.Case(AREA, "429 with Retry-After: 1 during the raw jobs",
+        retryLines.size() + " x http_429", honoured + " of " + retryLines.size() + " retries waited the 1000 ms asked",
+        0, honoured == retryLines.size() && honoured >= 4));
+    assertTrue(retryLines.size() >= 4, "429s were answered: " + retryLines);
+    assertEquals(retryLines.size(), honoured, "each 429's retry waits the Retry-After: " + retryLines);
 
     // The sandbox's endpoint names and the clients' source names (their metric prefixes).
     Map<String, String> sources = Map.of(FaultInjector.SUBGRAPH, SubgraphClient.SOURCE,
@@ -125,7 +138,8 @@ class SourceFaultsTest {
           describe(injected) + " in " + endpoint.requests() + " requests",
           "faults_seen=" + faultsSeen + " retries=" + retries + " (" + describe(seen) + "); raw tables "
               + (countsAgree ? "counted as injected" : "COUNTS DIFFER"), 0, countsAgree));
-      assertTrue(endpoint.injected() >= 8, source + " got enough faults to mean something: " + injected);
+      assertTrue(endpoint.injected() >= 8 && injected.containsKey("http_429") && injected.size() >= 4,
+          source + " got enough faults of enough kinds to mean something: " + injected);
       assertEquals(injected, seen, source + ": the summaries count every fault the sandbox injected, by kind");
       assertEquals(endpoint.injected(), faultsSeen, source + "_faults_seen");
       assertEquals(faultsSeen, retries, source + ": every fault was retried (the run succeeded)");
