@@ -16,6 +16,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.Charset;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.spark.sql.SparkSession;
 
@@ -32,12 +33,23 @@ public final class Launcher {
 
   private final Secrets secrets;
   private final Function<RunConfig, SparkSession> sessions;
+  private final Consumer<SparkSession> release;
   private final boolean verboseByEnv;
   private final InputStream in;
 
   public Launcher(Secrets secrets, Function<RunConfig, SparkSession> sessions, boolean verboseByEnv, InputStream in) {
+    this(secrets, sessions, Launcher::stop, verboseByEnv, in);
+  }
+
+  /**
+   * {@code release} ends a session after the command (spark.stop() normally); tests that lend the
+   * launcher their one shared session pass a no-op.
+   */
+  public Launcher(Secrets secrets, Function<RunConfig, SparkSession> sessions, Consumer<SparkSession> release,
+                  boolean verboseByEnv, InputStream in) {
     this.secrets = secrets;
     this.sessions = sessions;
+    this.release = release;
     this.verboseByEnv = verboseByEnv;
     this.in = in;
   }
@@ -109,7 +121,9 @@ public final class Launcher {
     } catch (Throwable e) {
       return fail(err, "job=" + arguments.job() + " run_id=" + arguments.config().runId(), e, verbose);
     } finally {
-      stop(spark);
+      if (spark != null) {
+        release.accept(spark);
+      }
     }
   }
 
@@ -127,7 +141,9 @@ public final class Launcher {
     } catch (Throwable e) {
       return fail(err, "sql", e, verbose);
     } finally {
-      stop(spark);
+      if (spark != null) {
+        release.accept(spark);
+      }
     }
   }
 

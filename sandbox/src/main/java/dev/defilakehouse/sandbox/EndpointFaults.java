@@ -1,7 +1,9 @@
 package dev.defilakehouse.sandbox;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 /**
  * Faults and limits of one endpoint ({@code subgraph} or {@code transpose}). Shares are
@@ -35,6 +37,7 @@ public final class EndpointFaults {
   private long lastRefillNanos;
   private long requests;
   private long injected;
+  private final Map<String, Long> injectedByKind = new TreeMap<>();
 
   EndpointFaults(String name, long seed, double configuredRateLimit) {
     this.name = name;
@@ -61,6 +64,7 @@ public final class EndpointFaults {
     failNextCount = 0;
     requests = 0;
     injected = 0;
+    injectedByKind.clear();
     return this;
   }
 
@@ -134,6 +138,22 @@ public final class EndpointFaults {
   /** Requests that got a fault (or a 429) since the last reset. */
   public synchronized long injected() { return injected; }
 
+  /**
+   * The faults of {@link #injected()} by what the client saw: {@code http_<status>} (injected
+   * statuses and rate-limit 429s), {@code drop}, {@code slow}, {@code malformed}, {@code graphql_error}.
+   */
+  public synchronized Map<String, Long> injectedByKind() { return new TreeMap<>(injectedByKind); }
+
+  private Decision count(Decision d) {
+    if (d.kind() != Kind.NONE) {
+      injected++;
+      String label = d.kind() == Kind.RATE_LIMITED || d.kind() == Kind.STATUS ? "http_" + d.status()
+          : d.kind().name().toLowerCase(java.util.Locale.ROOT);
+      injectedByKind.merge(label, 1L, Long::sum);
+    }
+    return d;
+  }
+
   synchronized Decision next() {
     requests++;
     long latencyMs = latency.toMillis();
@@ -143,16 +163,14 @@ public final class EndpointFaults {
       tokens = Math.min(capacity, tokens + (now - lastRefillNanos) / 1e9 * rateLimitPerSecond);
       lastRefillNanos = now;
       if (tokens < 1) {
-        injected++;
         int wait = (int) Math.max(retryAfterSeconds, Math.ceil((1 - tokens) / rateLimitPerSecond));
-        return new Decision(Kind.RATE_LIMITED, 429, 0, latencyMs, wait);
+        return count(new Decision(Kind.RATE_LIMITED, 429, 0, latencyMs, wait));
       }
       tokens -= 1;
     }
     if (failNextCount > 0) {
       failNextCount--;
-      injected++;
-      return new Decision(Kind.STATUS, failNextStatus, 0, latencyMs, retryAfterSeconds);
+      return count(new Decision(Kind.STATUS, failNextStatus, 0, latencyMs, retryAfterSeconds));
     }
     double r = rnd.nextDouble();
     Kind kind = Kind.NONE;
@@ -169,10 +187,7 @@ public final class EndpointFaults {
     } else if ((r -= slowShare) < 0) {
       kind = Kind.SLOW;
     }
-    if (kind != Kind.NONE) {
-      injected++;
-    }
-    return new Decision(kind, status, kind == Kind.SLOW ? slowDelay.toMillis() : 0, latencyMs, retryAfterSeconds);
+    return count(new Decision(kind, status, kind == Kind.SLOW ? slowDelay.toMillis() : 0, latencyMs, retryAfterSeconds));
   }
 
   private static double share(double share) {

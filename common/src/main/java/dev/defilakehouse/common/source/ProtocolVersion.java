@@ -19,6 +19,11 @@ public record ProtocolVersion(String id, String protocolName, String contractVer
       throw new IllegalArgumentException("--option protocols: '" + id
           + "' is not <protocol>_<version> like aave_v2, aave_v3 or compound_v2");
     }
+    // Stage quarantines every other protocol, so fetching one would only fill raw with rejects.
+    if (!List.of(DEFAULT.split(",")).contains(normalised)) {
+      throw new IllegalArgumentException("--option protocols: unknown protocol '" + id + "'; supported: "
+          + DEFAULT.replace(",", ", "));
+    }
     return new ProtocolVersion(normalised, normalised.substring(0, cut), normalised.substring(cut + 1));
   }
 

@@ -41,9 +41,18 @@ public final class SourceStats {
     return new TreeMap<>(faults);
   }
 
-  /** Adds {@code <source>_requests}, {@code _retries} and {@code _faults} (reason:count,...) to the report. */
+  /** Faults of every reason: each failed attempt, retried or not. */
+  public synchronized long faultsSeen() {
+    return faults.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /**
+   * Adds {@code <source>_requests}, {@code _faults_seen}, {@code _retries} and {@code _faults}
+   * (reason:count,...) to the report.
+   */
   public void publish(JobReport report) {
     report.metric(source + "_requests", attempts());
+    report.metric(source + "_faults_seen", faultsSeen());
     report.metric(source + "_retries", retries());
     String f = faults().entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(","));
     report.metric(source + "_faults", f.isEmpty() ? "none" : f);

@@ -28,6 +28,9 @@ class OptionsTest {
         ProtocolVersion.parseList(" Compound_V2 ,compound_v2"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ProtocolVersion.parseList("aave"));
     assertTrue(e.getMessage().contains("'aave' is not <protocol>_<version>"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> ProtocolVersion.parseList("aave_v2,aave_v9"));
+    assertTrue(e.getMessage().contains("unknown protocol 'aave_v9'; supported: aave_v2, aave_v3, compound_v2"),
+        e.getMessage());
   }
 
   @Test

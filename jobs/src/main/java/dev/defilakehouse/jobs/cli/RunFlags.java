@@ -98,11 +98,22 @@ public record RunFlags(String env, String start, String end, String lakehouseRoo
     }
   }
 
-  /** The lakehouse root: {@code --lakehouse-root} or the env's default; local paths made absolute. */
-  public String resolveRoot(Env resolvedEnv) {
+  /**
+   * The lakehouse root: {@code --lakehouse-root} or the env's default; local paths made absolute.
+   * A root no job could write (a file, a path below a file, an unknown scheme) is a usage error.
+   */
+  public String resolveRoot(Env resolvedEnv) throws UsageException {
     String root = lakehouseRoot != null && !lakehouseRoot.isBlank() ? lakehouseRoot : resolvedEnv.defaultLakehouseRoot();
     // Absolute, so the metastore records the same location whatever directory the next run starts in.
-    return root.contains("://") || root.startsWith("file:") ? root : Path.of(root).toAbsolutePath().normalize().toString();
+    String resolved;
+    try {
+      resolved = root.contains("://") || root.startsWith("file:") ? root
+          : Path.of(root).toAbsolutePath().normalize().toString();
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new UsageException("--lakehouse-root '" + root + "' is not a valid path (" + e.getReason() + ")");
+    }
+    LakehouseRootCheck.check(resolved);
+    return resolved;
   }
 
   /** Validates everything a job run needs; {@code jobName} seeds the generated run id. */
