@@ -50,6 +50,8 @@ import org.junit.jupiter.api.io.TempDir;
  * run as scheduled. Every raw row must end as a stage row, a quarantine row (with the rule that
  * sent it there) or a collapsed exact duplicate; the features are still computed.
  */
+// Runs a whole small pipeline or more: in `make reliability`, not in `make test` (the CI budget).
+@org.junit.jupiter.api.Tag("reliability-long")
 class BadInputEndToEndTest {
   private static final String AREA = "bad input";
   private static final LocalDate START = LocalDate.parse("2024-01-01");

@@ -47,6 +47,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and kills it at the point. The default run kills one job per layer at one point each;
  * {@code make reliability} (tag {@code reliability-long}) kills every catalog job at every point.
  */
+// Runs a whole small pipeline or more: in `make reliability`, not in `make test` (the CI budget).
+@org.junit.jupiter.api.Tag("reliability-long")
 class KillTest {
   /** The run's interval: events of START, the snapshot and features of END. */
   private static final LocalDate START = SmallPipelineLakehouse.START;

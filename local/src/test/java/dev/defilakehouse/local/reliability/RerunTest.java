@@ -27,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * metadata aside), whether or not the run commits a new Delta version. The default run re-runs one
  * job per layer; {@code make reliability} (tag {@code reliability-long}) every catalog job.
  */
+// Runs a whole small pipeline or more: in `make reliability`, not in `make test` (the CI budget).
+@org.junit.jupiter.api.Tag("reliability-long")
 class RerunTest {
 
   /** One job per layer (and the quality gate): the default run's budget. */

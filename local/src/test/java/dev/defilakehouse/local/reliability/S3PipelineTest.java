@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
  * lakehouse on {@code s3a://} (an S3-compatible server on loopback, Delta's own S3 log store) gives
  * exactly the tables the same pipeline writes on the local file system.
  */
+// Runs a whole small pipeline or more: in `make reliability`, not in `make test` (the CI budget).
+@org.junit.jupiter.api.Tag("reliability-long")
 class S3PipelineTest {
   @Test
   void theWholePipelineOnS3aWritesTheSameTablesAsOnTheLocalFileSystem() throws Exception {

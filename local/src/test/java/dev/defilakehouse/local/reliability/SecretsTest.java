@@ -39,6 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * tables) run in a child JVM because the event log is fixed when a SparkContext starts and the
  * test JVM shares one.
  */
+// Runs a whole small pipeline or more: in `make reliability`, not in `make test` (the CI budget).
+@org.junit.jupiter.api.Tag("reliability-long")
 class SecretsTest {
   private static final String AREA = "secrets";
   private static final String SUBGRAPH_SECRET = "SECRET-THEGRAPH-7f3a";
