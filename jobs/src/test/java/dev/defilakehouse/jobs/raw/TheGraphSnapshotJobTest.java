@@ -173,6 +173,8 @@ class TheGraphSnapshotJobTest {
     try (MockWebServer server = RawJobTestSupport.server(otherKey); CapturedLogs logs = CapturedLogs.start()) {
       Map<String, String> options = options();
       options.put("subgraph.url", server.url("/").toString());
+      // one protocol: several would be fetched ahead concurrently, one first request each
+      options.put("protocols", "aave_v2");
       SourceAuthException e = assertThrows(SourceAuthException.class, () -> RawJobTestSupport.run(spark,
           "raw.the_graph_historical_market_data", root, "2024-01-01", "2024-01-02", options, "markets-y"));
       assertEquals(1, server.getRequestCount(), "401 is not retried");
