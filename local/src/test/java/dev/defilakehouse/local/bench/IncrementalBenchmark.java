@@ -139,7 +139,7 @@ public final class IncrementalBenchmark {
       throw new IllegalArgumentException("--reuse: no benchmark lakehouse with analytics tables under " + root
           + ": run make bench SIZE=" + scale.name() + " (same --wallets/--days) first, or drop --reuse");
     } else if (!reuse) {
-      PipelineBenchmark.freshRoot(root);
+      BenchRoot.fresh(root);
     }
     options.putIfAbsent("spark.master", "local[*]");
     String runId = "bench-incremental-" + scale.name() + "-" + Instant.now().getEpochSecond();

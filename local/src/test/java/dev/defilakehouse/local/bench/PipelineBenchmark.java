@@ -24,11 +24,9 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -310,7 +308,7 @@ public final class PipelineBenchmark {
     }
     BenchScale scale = BenchScale.of(size == null ? "S" : size).resized(wallets, days);
     root = (root == null ? Path.of("local", "target", "bench-lakehouse", scale.name()) : root).toAbsolutePath();
-    freshRoot(root);
+    BenchRoot.fresh(root);
     options.putIfAbsent("spark.master", "local[*]");
     String runId = "bench-" + scale.name() + "-" + Instant.now().getEpochSecond();
     RunConfig config = new RunConfig(Env.LOCAL, root.resolve("lakehouse").toString(),
@@ -337,26 +335,5 @@ public final class PipelineBenchmark {
     Path file = outDir.resolve(size + "-" + stamp + ".json");
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), results);
     return file;
-  }
-
-  /** The benchmark owns its root: it deletes one it made before (marker file), never anything else. */
-  static void freshRoot(Path root) throws IOException {
-    Path marker = root.resolve(".bench-root");
-    if (Files.exists(root)) {
-      try (Stream<Path> entries = Files.list(root)) {
-        boolean empty = entries.findAny().isEmpty();
-        if (!empty && !Files.exists(marker)) {
-          throw new IllegalArgumentException("--root " + root + " exists and was not made by the benchmark (no "
-              + ".bench-root file): pass an empty or new folder");
-        }
-      }
-      try (Stream<Path> paths = Files.walk(root)) {
-        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
-        }
-      }
-    }
-    Files.createDirectories(root);
-    Files.createFile(marker);
   }
 }
