@@ -77,6 +77,15 @@ final class LakehouseChecksums {
     }
   }
 
+  /** {@link #of(Dataset)} per value of {@code column} (a partition date). */
+  static Map<String, String> byPartition(Dataset<Row> rows, String column) {
+    Map<String, String> out = new TreeMap<>();
+    for (Row value : rows.select(column).distinct().collectAsList()) {
+      out.put(String.valueOf(value.get(0)), of(rows.where(rows.col(column).equalTo(value.get(0)))));
+    }
+    return out;
+  }
+
   /** The row count part of a checksum (0 for {@link #ABSENT}). */
   static long rows(String checksum) {
     return checksum.equals(ABSENT) ? 0 : Long.parseLong(checksum.substring(0, checksum.indexOf(' ')));

@@ -72,7 +72,7 @@ class SourceFaultsTest {
     for (String kind : List.of("deposit", "borrow")) {
       String table = "raw.transpose_" + kind + "_events";
       // Without the request text: it names the page size, which the failure test changes.
-      cleanDays.put(table, TableChecksums.byPartition(tables(cleanRoot).read(TableCatalog.get().table(table))
+      cleanDays.put(table, LakehouseChecksums.byPartition(tables(cleanRoot).read(TableCatalog.get().table(table))
           .drop("request"), "block_date"));
     }
   }
@@ -170,7 +170,7 @@ class SourceFaultsTest {
     TableSpec table = TableCatalog.get().table("raw.transpose_borrow_events");
     LakehouseTables tables = tables(root);
     long version = tables.latestVersion(table);
-    String before = TableChecksums.of(tables.read(table));
+    String before = LakehouseChecksums.of(tables.read(table));
 
     sandbox.faults().transpose().errorShare(1.0, 400);
     // One request in flight: with fetch-ahead each day's first request would be sent before the 400 stops the job.
@@ -179,7 +179,7 @@ class SourceFaultsTest {
     Exception e = assertThrows(Exception.class, () -> runJob(table.id(), root, "rejected", sequential));
     String message = e.getMessage();
 
-    boolean unchanged = tables.latestVersion(table) == version && before.equals(TableChecksums.of(tables.read(table)));
+    boolean unchanged = tables.latestVersion(table) == version && before.equals(LakehouseChecksums.of(tables.read(table)));
     ReliabilityLog.record(new ReliabilityLog.Case(AREA, "raw.transpose_borrow_events, every request answered 400",
         sandbox.faults().transpose().injected() + " x http_400",
         "failed: " + firstLine(message) + "; table " + (unchanged ? "still at v" + version : "CHANGED"), 0,
@@ -187,7 +187,7 @@ class SourceFaultsTest {
     assertTrue(message.contains("transpose rejected") && message.contains("HTTP 400"), message);
     assertEquals(1, sandbox.faults().transpose().requests(), "a 400 is not retried");
     assertEquals(version, tables.latestVersion(table), "no new version");
-    assertEquals(before, TableChecksums.of(tables.read(table)), "the rows are as they were");
+    assertEquals(before, LakehouseChecksums.of(tables.read(table)), "the rows are as they were");
   }
 
   @Test
@@ -201,7 +201,7 @@ class SourceFaultsTest {
     Exception e = assertThrows(Exception.class, () -> runJob(table.id(), root, "gives-up", options));
     LakehouseTables tables = tables(root);
     Map<String, String> days = tables.exists(table)
-        ? TableChecksums.byPartition(tables.read(table).drop("request"), "block_date") : Map.of();
+        ? LakehouseChecksums.byPartition(tables.read(table).drop("request"), "block_date") : Map.of();
     // Data commits: the replaceWhere writes (creating the table is a commit of its own, without data).
     long commits = tables.exists(table) ? spark.sql("DESCRIBE HISTORY delta.`" + tables.location(table) + "`")
         .where("operation = 'WRITE'").count() : 0;
@@ -252,7 +252,7 @@ class SourceFaultsTest {
     Map<String, String> out = new TreeMap<>();
     for (TableSpec t : TableCatalog.get().tables()) {
       if (t.layer().equals("raw")) {
-        out.put(t.id(), TableChecksums.of(tables.read(t)));
+        out.put(t.id(), LakehouseChecksums.of(tables.read(t)));
       }
     }
     return out;
