@@ -13,8 +13,7 @@ final class EndpointActivity implements AutoCloseable {
   static final long IDLE_GAP_NANOS = 250_000_000L;
 
   private final LongSupplier requests;
-  private final Thread thread;
-  private volatile boolean running = true;
+  private final Poller poller;
   private long lastCount;
   private long firstNanos = -1;
   private long lastNanos = -1;
@@ -25,20 +24,7 @@ final class EndpointActivity implements AutoCloseable {
     this.requests = requests;
     this.lastCount = requests.getAsLong();
     this.countAtReset = lastCount;
-    thread = new Thread(this::loop, "bench-activity-" + name);
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  private void loop() {
-    while (running) {
-      sample();
-      try {
-        Thread.sleep(INTERVAL_MS);
-      } catch (InterruptedException e) {
-        return;
-      }
-    }
+    poller = new Poller("bench-activity-" + name, INTERVAL_MS, this::sample);
   }
 
   private synchronized void sample() {
@@ -85,7 +71,6 @@ final class EndpointActivity implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    thread.interrupt();
+    poller.close();
   }
 }

@@ -8,25 +8,11 @@ final class HeapSampler implements AutoCloseable {
   private static final long INTERVAL_MS = 20;
 
   private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-  private final Thread thread;
+  private final Poller poller;
   private volatile long peak;
-  private volatile boolean running = true;
 
   HeapSampler() {
-    thread = new Thread(this::loop, "bench-heap-sampler");
-    thread.setDaemon(true);
-    thread.start();
-  }
-
-  private void loop() {
-    while (running) {
-      sample();
-      try {
-        Thread.sleep(INTERVAL_MS);
-      } catch (InterruptedException e) {
-        return;
-      }
-    }
+    poller = new Poller("bench-heap-sampler", INTERVAL_MS, this::sample);
   }
 
   private void sample() {
@@ -48,7 +34,6 @@ final class HeapSampler implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    thread.interrupt();
+    poller.close();
   }
 }
