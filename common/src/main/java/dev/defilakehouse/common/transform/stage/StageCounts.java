@@ -31,9 +31,8 @@ public record StageCounts(long rawRows, long stageRows, long quarantinedRows, lo
   }
 
   /**
-   * The counts per raw partition date ({@link StagePipeline#RECORD_DATE}), in date order: the same
-   * two small aggregations as {@link #of}, grouped by date, so a multi-day run is counted in two
-   * passes instead of two per day.
+   * The counts per raw partition date ({@link StagePipeline#RECORD_DATE}), in date order: two small
+   * aggregations grouped by date, so a multi-day run is counted in two passes instead of two per day.
    */
   public static SortedMap<LocalDate, StageCounts> byDate(StageResult result) {
     Dataset<Row> checked = result.checked();
@@ -86,28 +85,9 @@ public record StageCounts(long rawRows, long stageRows, long quarantinedRows, lo
     return new StageCounts(raw, stage, quarantinedRows, quarantinedRaw, collapsed, all, quarantined);
   }
 
-  /** Two small aggregations over {@link StageResult#checked()} (cache it first). */
+  /** The counts over all dates: {@link #byDate} summed (cache {@link StageResult#checked()} first). */
   public static StageCounts of(StageResult result) {
-    Dataset<Row> checked = result.checked();
-    Row totals = checked.agg(
-        sum(col(StagePipeline.COPIES)),
-        sum(when(col(StagePipeline.QUARANTINED).unary_$bang(), lit(1L)).otherwise(lit(0L))),
-        sum(when(col(StagePipeline.QUARANTINED), lit(1L)).otherwise(lit(0L))),
-        sum(when(col(StagePipeline.QUARANTINED), col(StagePipeline.COPIES)).otherwise(lit(0L))),
-        sum(col(StagePipeline.COPIES).minus(1))).head();
-    Map<String, Long> all = new LinkedHashMap<>();
-    Map<String, Long> quarantined = new LinkedHashMap<>();
-    for (Row r : checked.select(explode(col(StagePipeline.FAILED_RULES)).as("rule"),
-            col(StagePipeline.QUARANTINED).as("q"), col(StagePipeline.COPIES).as("n"))
-        .groupBy("rule", "q").agg(sum("n").as("n")).collectAsList()) {
-      long n = r.getLong(2);
-      all.merge(r.getString(0), n, Long::sum);
-      if (r.getBoolean(1)) {
-        quarantined.merge(r.getString(0), n, Long::sum);
-      }
-    }
-    return new StageCounts(longOrZero(totals, 0), longOrZero(totals, 1), longOrZero(totals, 2), longOrZero(totals, 3),
-        longOrZero(totals, 4), all, quarantined);
+    return total(byDate(result).values());
   }
 
   /** Quarantined raw rows over raw rows; 0 when there were no raw rows. */
