@@ -1,6 +1,18 @@
 package dev.defilakehouse.common.transform.features;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.to_date;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -50,6 +62,26 @@ public final class FeatureColumns {
       count("unique_lending_protocol_count"));
 
   private FeatureColumns() {}
+
+  /**
+   * The {@code wallet_features} rows of {@code rows}: the wallet, every feature of {@link #FEATURES}
+   * from its definition in {@code values} (cast to the feature's type), the as-of date and the
+   * computation time. Fails naming a feature without a definition.
+   */
+  public static Dataset<Row> select(Dataset<Row> rows, Map<String, Column> values, LocalDate asOf, Instant computedAt) {
+    List<Column> out = new ArrayList<>();
+    out.add(col(WALLET_ADDRESS));
+    for (Feature feature : FEATURES) {
+      Column value = values.get(feature.name());
+      if (value == null) {
+        throw new IllegalStateException("no definition for feature " + feature.name());
+      }
+      out.add(value.cast(feature.type()).as(feature.name()));
+    }
+    out.add(to_date(lit(asOf.toString())).as(AS_OF_DATE));
+    out.add(lit(Timestamp.from(computedAt)).as(COMPUTED_AT));
+    return rows.select(out.toArray(Column[]::new));
+  }
 
   public static List<String> names() {
     return FEATURES.stream().map(Feature::name).toList();

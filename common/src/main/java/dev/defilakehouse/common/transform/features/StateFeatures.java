@@ -8,17 +8,12 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.unix_seconds;
 import static org.apache.spark.sql.functions.when;
 
-import dev.defilakehouse.common.transform.features.FeatureColumns.Feature;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -65,18 +60,7 @@ public final class StateFeatures {
     values.put("unique_borrow_protocol_count", size(col(WalletFeatureState.BORROW_PROTOCOLS)));
     values.put("unique_lending_protocol_count", size(col(WalletFeatureState.DEPOSIT_PROTOCOLS)));
 
-    List<Column> out = new ArrayList<>();
-    out.add(col(FeatureColumns.WALLET_ADDRESS));
-    for (Feature feature : FeatureColumns.FEATURES) {
-      Column value = values.get(feature.name());
-      if (value == null) {
-        throw new IllegalStateException("no definition for feature " + feature.name());
-      }
-      out.add(value.cast(feature.type()).as(feature.name()));
-    }
-    out.add(to_date(lit(asOf.toString())).as(FeatureColumns.AS_OF_DATE));
-    out.add(lit(Timestamp.from(computedAt)).as(FeatureColumns.COMPUTED_AT));
-    return state.select(out.toArray(Column[]::new));
+    return FeatureColumns.select(state, values, asOf, computedAt);
   }
 
   private static Column asDouble(String exactSum) {

@@ -13,14 +13,11 @@ import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.unix_seconds;
 import static org.apache.spark.sql.functions.when;
 
-import dev.defilakehouse.common.transform.features.FeatureColumns.Feature;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -95,18 +92,7 @@ public final class WalletFeatures {
     values.put("unique_borrow_protocol_count", zeroIfNull("borrow_protocols"));
     values.put("unique_lending_protocol_count", zeroIfNull("deposit_protocols"));
 
-    List<Column> out = new ArrayList<>();
-    out.add(col(FeatureColumns.WALLET_ADDRESS));
-    for (Feature feature : FeatureColumns.FEATURES) {
-      Column value = values.get(feature.name());
-      if (value == null) {
-        throw new IllegalStateException("no definition for feature " + feature.name());
-      }
-      out.add(value.cast(feature.type()).as(feature.name()));
-    }
-    out.add(to_date(lit(asOf.toString())).as(FeatureColumns.AS_OF_DATE));
-    out.add(lit(Timestamp.from(computedAt)).as(FeatureColumns.COMPUTED_AT));
-    return joined.select(out.toArray(Column[]::new));
+    return FeatureColumns.select(joined, values, asOf, computedAt);
   }
 
   /**
