@@ -7,6 +7,7 @@ import dev.defilakehouse.common.job.LakehouseJob;
 import dev.defilakehouse.common.transform.analytics.CurrentPositions;
 import dev.defilakehouse.common.transform.analytics.ValuedPositions;
 import java.time.LocalDate;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -42,7 +43,6 @@ final class CurrentCollateralPositionsJob implements LakehouseJob {
     ctx.report().metric("full_refresh", ctx.config().fullRefresh());
 
     Dataset<Row> written = ctx.tables().read(target);
-    ctx.report().addWritten(written.count());
-    ctx.report().metric("unpriced_positions", written.where("amount_eth IS NULL").count());
+    WrittenRows.report(ctx.report(), written, Map.of("unpriced_positions", "amount_eth"));
   }
 }

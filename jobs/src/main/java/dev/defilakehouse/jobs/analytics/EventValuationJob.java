@@ -5,7 +5,9 @@ import dev.defilakehouse.common.config.Interval;
 import dev.defilakehouse.common.job.JobContext;
 import dev.defilakehouse.common.job.LakehouseJob;
 import dev.defilakehouse.common.transform.analytics.EventValuation;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -46,10 +48,11 @@ final class EventValuationJob implements LakehouseJob {
     ctx.report().committed(target.id(), AnalyticsSettings.write(ctx, target, valued, slice));
 
     Dataset<Row> written = AnalyticsSettings.slice(ctx, target.id(), slice);
-    ctx.report().addWritten(written.count());
-    ctx.report().metric("unpriced_events", written.where("amount_eth IS NULL").count());
+    Map<String, String> unpriced = new LinkedHashMap<>();
+    unpriced.put("unpriced_events", "amount_eth");
     if (kind.equals("liquidation")) {
-      ctx.report().metric("unpriced_liquidated_debt", written.where("amount_liquidated_eth IS NULL").count());
+      unpriced.put("unpriced_liquidated_debt", "amount_liquidated_eth");
     }
+    WrittenRows.report(ctx.report(), written, unpriced);
   }
 }

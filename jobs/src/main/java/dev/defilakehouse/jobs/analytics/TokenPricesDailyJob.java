@@ -6,6 +6,7 @@ import dev.defilakehouse.common.job.LakehouseJob;
 import dev.defilakehouse.common.transform.analytics.TokenPrices;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -31,7 +32,6 @@ final class TokenPricesDailyJob implements LakehouseJob {
     ctx.report().committed(target.id(), AnalyticsSettings.write(ctx, target, prices, slice));
 
     Dataset<Row> written = AnalyticsSettings.slice(ctx, target.id(), slice);
-    ctx.report().addWritten(written.count());
-    ctx.report().metric("prices_without_eth", written.where("price_eth IS NULL").count());
+    WrittenRows.report(ctx.report(), written, Map.of("prices_without_eth", "price_eth"));
   }
 }
