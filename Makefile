@@ -43,12 +43,14 @@ clean-lakehouse:
 athena-check:
 	bash scripts/athena-check.sh $(LAKEHOUSE)
 
-## Benchmarks (BENCHMARKS.md): make bench SIZE=S|M|L
+## Benchmarks (BENCHMARKS.md): make bench SIZE=S|M|L [ARGS="--days 20"]: the pipeline and its DuckDB
+## peer, then the daily feature run vs --full-refresh on the same lakehouse (issue 10)
 bench:
-	@if [ -f scripts/bench.sh ]; then bash scripts/bench.sh $(or $(SIZE),S); \
-	else echo "make bench: the benchmark is not there yet"; exit 1; fi
+	bash scripts/bench.sh $(or $(SIZE),S) $(ARGS)
+	BENCH_MAIN=IncrementalBenchmark bash scripts/bench.sh $(or $(SIZE),S) --reuse --repeat 3 $(ARGS)
 
-## The daily feature run vs --full-refresh on a size's history: make bench-incremental SIZE=S [ARGS="--days 20"]
+## The daily feature run vs --full-refresh alone, on a fresh history: make bench-incremental SIZE=S [ARGS="--days 20"]
+## (ARGS="--reuse --repeat 3" measures on the lakehouse make bench left)
 bench-incremental:
 	BENCH_MAIN=IncrementalBenchmark bash scripts/bench.sh $(or $(SIZE),S) $(ARGS)
 
