@@ -15,10 +15,17 @@ import org.apache.spark.sql.Row;
 
 /**
  * Spark's features against the peer's: every wallet on both sides, every feature equal within a
- * relative 1e-9 (both null counts as equal; one null does not).
+ * relative 1e-9 (both null counts as equal; one null does not). A difference of two sums
+ * ({@code borrow_repay_diff_eth}, {@code withdraw_deposit_diff_eth}) is relative to its sums: a
+ * wallet that repaid what it borrowed leaves only rounding noise (1e-16 .. 1e-13 ETH, with either
+ * side the one off zero), which no relative tolerance on the near-zero result can accept.
  */
 public final class FeatureComparison {
   public static final double RELATIVE_TOLERANCE = 1e-9;
+  /** Each difference feature and the two sum features it subtracts. */
+  static final Map<String, List<String>> DIFFERENCES = Map.of(
+      "borrow_repay_diff_eth", List.of("borrow_amount_sum_eth", "repay_amount_sum_eth"),
+      "withdraw_deposit_diff_eth", List.of("withdraw_amount_sum_eth", "deposit_amount_sum_eth"));
   /** Mismatches listed in full; the rest are only counted. */
   static final int LISTED = 20;
 
@@ -85,7 +92,7 @@ public final class FeatureComparison {
         continue;
       }
       for (int i = 0; i < names.size(); i++) {
-        if (!equal(a[i], b[i])) {
+        if (!equal(a[i], b[i], scale(names, names.get(i), a, b))) {
           mismatches++;
           note(examples, wallet + " " + names.get(i) + ": spark " + a[i] + " vs peer " + b[i]);
         }
@@ -94,8 +101,27 @@ public final class FeatureComparison {
     return new Result(spark.size(), peer.size(), mismatches, examples);
   }
 
+  /** The magnitude a feature's error is relative to: its operands' for a difference, else 0. */
+  private static double scale(List<String> names, String feature, Object[] a, Object[] b) {
+    double scale = 0;
+    for (String operand : DIFFERENCES.getOrDefault(feature, List.of())) {
+      int i = names.indexOf(operand);
+      for (Object value : new Object[] {a[i], b[i]}) {
+        if (value instanceof Number n && Double.isFinite(n.doubleValue())) {
+          scale = Math.max(scale, Math.abs(n.doubleValue()));
+        }
+      }
+    }
+    return scale;
+  }
+
   /** Nulls equal each other; numbers within a relative {@link #RELATIVE_TOLERANCE}. */
   static boolean equal(Object a, Object b) {
+    return equal(a, b, 0);
+  }
+
+  /** As {@link #equal(Object, Object)}, relative to the larger of the values and {@code scale}. */
+  static boolean equal(Object a, Object b, double scale) {
     if (a == null || b == null) {
       return a == b;
     }
@@ -107,7 +133,7 @@ public final class FeatureComparison {
     if (Double.isNaN(x) || Double.isNaN(y)) {
       return false;
     }
-    return Math.abs(x - y) <= RELATIVE_TOLERANCE * Math.max(Math.abs(x), Math.abs(y));
+    return Math.abs(x - y) <= RELATIVE_TOLERANCE * Math.max(scale, Math.max(Math.abs(x), Math.abs(y)));
   }
 
   private static String[] selectList() {

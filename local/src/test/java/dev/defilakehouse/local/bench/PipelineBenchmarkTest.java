@@ -15,6 +15,7 @@ import dev.defilakehouse.common.transform.features.FeatureColumns;
 import dev.defilakehouse.jobs.JobRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,5 +102,28 @@ class PipelineBenchmarkTest {
     assertTrue(text.contains("0xb " + FeatureColumns.FEATURES.get(3).name() + ": spark null vs peer 0.0"), text);
     assertTrue(text.contains("wallet 0xc only in spark") && text.contains("wallet 0xd only in the peer"), text);
     assertTrue(FeatureComparison.compare(spark, new HashMap<>(spark)).identical());
+  }
+
+  @Test
+  void aDifferenceOfTwoSumsIsComparedRelativeToTheSums() {
+    List<String> names = FeatureColumns.names();
+    Object[] base = new Object[names.size()];
+    Arrays.fill(base, 1.0);
+    base[names.indexOf("borrow_amount_sum_eth")] = 250.0;
+    base[names.indexOf("repay_amount_sum_eth")] = 250.0;
+    int diff = names.indexOf("borrow_repay_diff_eth");
+    base[diff] = 0.0;
+    Object[] noise = base.clone();
+    noise[diff] = -5.6843418860808015E-14; // M run: summation-order noise of a wallet that repaid all
+    Object[] real = base.clone();
+    real[diff] = 1e-3; // a thousandth of an ETH is a real difference at 250 ETH
+
+    assertTrue(FeatureComparison.compare(Map.of("0xa", base), Map.of("0xa", noise)).identical());
+    FeatureComparison.Result off = FeatureComparison.compare(Map.of("0xa", base), Map.of("0xa", real));
+    assertEquals(1, off.mismatches(), off.describe());
+    // a feature that is not a difference keeps the plain relative rule, even next to large sums
+    Object[] count = base.clone();
+    count[names.indexOf("borrow_count")] = 1.0 + 1e-6;
+    assertEquals(1, FeatureComparison.compare(Map.of("0xa", base), Map.of("0xa", count)).mismatches());
   }
 }
