@@ -36,8 +36,24 @@ public final class ChildJvm {
     return Arrays.stream(cp.split(File.pathSeparator)).filter(s -> !s.isBlank()).toList();
   }
 
+  /** A child started and maybe still running, and the files its stdout and stderr go to. */
+  public record Started(Process process, Path stdout, Path stderr) {}
+
   public static Result run(List<String> classpath, String mainClass, List<String> args, Map<String, String> env,
       Path workDir) throws IOException, InterruptedException {
+    Started child = start(List.of(), classpath, mainClass, args, env, workDir);
+    // A generous bound only so a hung child cannot hang the build; no assertion depends on timing.
+    if (!child.process().waitFor(10, TimeUnit.MINUTES)) {
+      child.process().destroyForcibly().waitFor();
+      throw new IllegalStateException("child JVM " + mainClass + " " + args + " did not finish in 10 minutes");
+    }
+    return new Result(child.process().exitValue(), Files.readString(child.stdout(), StandardCharsets.UTF_8),
+        Files.readString(child.stderr(), StandardCharsets.UTF_8));
+  }
+
+  /** Starts the child with {@code jvmOptions} after Spark's, its stdin closed; does not wait for it. */
+  public static Started start(List<String> jvmOptions, List<String> classpath, String mainClass, List<String> args,
+      Map<String, String> env, Path workDir) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
@@ -46,6 +62,7 @@ public final class ChildJvm {
       throw new IllegalStateException("system property spark.java.options is missing: run the tests through Maven");
     }
     command.addAll(Arrays.asList(sparkOptions.trim().split("\\s+")));
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(String.join(File.pathSeparator, classpath));
     command.add(mainClass);
@@ -60,12 +77,6 @@ public final class ChildJvm {
     builder.environment().putAll(env);
     Process process = builder.start();
     process.getOutputStream().close();
-    // A generous bound only so a hung child cannot hang the build; no assertion depends on timing.
-    if (!process.waitFor(10, TimeUnit.MINUTES)) {
-      process.destroyForcibly().waitFor();
-      throw new IllegalStateException("child JVM " + mainClass + " " + args + " did not finish in 10 minutes");
-    }
-    return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+    return new Started(process, out, err);
   }
 }

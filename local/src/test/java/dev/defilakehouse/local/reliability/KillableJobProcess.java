@@ -2,13 +2,11 @@ package dev.defilakehouse.local.reliability;
 
 import dev.defilakehouse.common.testing.ChildJvm;
 import dev.defilakehouse.jobs.Launcher;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,41 +21,19 @@ final class KillableJobProcess implements AutoCloseable {
   private final Path stdout;
   private final Path stderr;
 
-  private KillableJobProcess(Process process, Path stdout, Path stderr) {
-    this.process = process;
-    this.stdout = stdout;
-    this.stderr = stderr;
+  private KillableJobProcess(ChildJvm.Started child) {
+    this.process = child.process();
+    this.stdout = child.stdout();
+    this.stderr = child.stderr();
   }
 
   static KillableJobProcess start(List<String> launcherArgs, Map<String, String> systemProperties,
       Map<String, String> env, Path workDir) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx1g");
     // a short-lived JVM about to be killed: C1 only and one GC thread spend less of a busy machine's CPU
-    command.add("-XX:TieredStopAtLevel=1");
-    command.add("-XX:+UseSerialGC");
-    String sparkOptions = System.getProperty("spark.java.options");
-    if (sparkOptions == null || sparkOptions.isBlank()) {
-      throw new IllegalStateException("system property spark.java.options is missing: run the tests through Maven");
-    }
-    command.addAll(Arrays.asList(sparkOptions.trim().split("\\s+")));
-    systemProperties.forEach((k, v) -> command.add("-D" + k + "=" + v));
-    command.add("-cp");
-    command.add(String.join(File.pathSeparator, ChildJvm.testClasspath()));
-    command.add(Launcher.class.getName());
-    command.addAll(launcherArgs);
-    Files.createDirectories(workDir);
-    Path out = Files.createTempFile(workDir, "stdout", ".txt");
-    Path err = Files.createTempFile(workDir, "stderr", ".txt");
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-        .redirectOutput(out.toFile()).redirectError(err.toFile());
-    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    builder.environment().remove("LAKEHOUSE_VERBOSE");
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    process.getOutputStream().close();
-    return new KillableJobProcess(process, out, err);
+    List<String> jvmOptions = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    systemProperties.forEach((k, v) -> jvmOptions.add("-D" + k + "=" + v));
+    return new KillableJobProcess(ChildJvm.start(jvmOptions, ChildJvm.testClasspath(), Launcher.class.getName(),
+        launcherArgs, env, workDir));
   }
 
   long pid() {
