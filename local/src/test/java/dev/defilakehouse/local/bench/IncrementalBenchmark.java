@@ -83,7 +83,7 @@ public final class IncrementalBenchmark {
         config.options(), config.runId() + (fullRefresh ? "-full" : "-daily"), fullRefresh);
     long started = System.nanoTime();
     JobReport report = runner.run(FEATURES, run, spark, new Secrets(Map.of()));
-    double seconds = PipelineBenchmark.seconds(System.nanoTime() - started);
+    double seconds = Rates.seconds(System.nanoTime() - started);
     metrics.putAll(report.metrics());
     System.out.printf("features as of %s%s: %.1f s (%s)%n", asOf, fullRefresh ? " --full-refresh" : "", seconds,
         report.metrics().get("state"));

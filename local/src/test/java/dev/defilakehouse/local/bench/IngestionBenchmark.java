@@ -85,7 +85,7 @@ public final class IngestionBenchmark {
         .subgraphRateLimit(setup.rateLimit()).transposeRateLimit(setup.rateLimit()).build();
     long generationStarted = System.nanoTime();
     Simulation simulation = Simulation.generate(sandboxOptions);
-    results.put("simulation_seconds", seconds(System.nanoTime() - generationStarted));
+    results.put("simulation_seconds", Rates.seconds(System.nanoTime() - generationStarted));
 
     try (Sandbox sandbox = Sandbox.start(simulation);
          EndpointActivity subgraph = new EndpointActivity("subgraph", () -> sandbox.faults().subgraph().requests());
@@ -121,13 +121,13 @@ public final class IngestionBenchmark {
           break;
         }
       }
-      double wall = seconds(System.nanoTime() - started);
+      double wall = Rates.seconds(System.nanoTime() - started);
       results.put("jobs", jobs);
       results.put("sources", sourceTotals(jobs, setup));
       Map<String, Object> total = new LinkedHashMap<>();
       total.put("seconds", wall);
       total.put("rows", rows);
-      total.put("rows_per_second", wall > 0 ? rows / wall : 0.0);
+      total.put("rows_per_second", Rates.per(rows, wall));
       total.put("peak_heap_bytes", heap.peakBytes());
       total.put("events_expected", expectedEvents(simulation, setup));
       total.put("events_ingested", jobs.stream().filter(j -> ((String) j.get("job")).endsWith("_events"))
@@ -152,7 +152,7 @@ public final class IngestionBenchmark {
     endpoint.reset();
     long started = System.nanoTime();
     JobReport report = runner.run(job, config, spark, secrets);
-    double wall = seconds(System.nanoTime() - started);
+    double wall = Rates.seconds(System.nanoTime() - started);
     Map<String, Object> metrics = report.metrics();
     long attempts = ((Number) metrics.getOrDefault(source + "_requests", 0L)).longValue();
     long retries = ((Number) metrics.getOrDefault(source + "_retries", 0L)).longValue();
@@ -171,7 +171,7 @@ public final class IngestionBenchmark {
     m.put("source", source);
     m.put("seconds", wall);
     m.put("rows", report.rowsWritten());
-    m.put("rows_per_second", wall > 0 ? report.rowsWritten() / wall : 0.0);
+    m.put("rows_per_second", Rates.per(report.rowsWritten(), wall));
     m.put("pages", ((Number) metrics.getOrDefault("pages", attempts)).longValue());
     m.put("requests_sent", attempts);
     m.put("requests_seen_by_server", seen);
@@ -181,8 +181,8 @@ public final class IngestionBenchmark {
     m.put("faults", faults);
     m.put("unretried_failures", Math.max(0, failedAttempts - retries));
     m.put("fetch_window_seconds", window);
-    m.put("admitted_per_second_in_window", window > 0 ? admitted / window : 0.0);
-    m.put("admitted_per_second_wall", wall > 0 ? admitted / wall : 0.0);
+    m.put("admitted_per_second_in_window", Rates.per(admitted, window));
+    m.put("admitted_per_second_wall", Rates.per(admitted, wall));
     m.put("share_of_limit_in_window", admitted / admissible(setup.rateLimit(), window));
     m.put("idle_seconds_in_window", idle);
     m.put("share_of_limit_busy", admitted / admissible(setup.rateLimit(), window - idle));
@@ -190,7 +190,7 @@ public final class IngestionBenchmark {
     System.out.printf("%-45s %6.1f s %6d requests (%d admitted, %d x 429, %d retries) in a %.1f s window (%.1f s"
             + " idle): %.1f/s, %.0f%% of the limit; %d rows%n", job, wall, seen, admitted, rateLimited, retries, window,
         idle,
-        window > 0 ? admitted / window : 0.0, 100 * (double) m.get("share_of_limit_in_window"), report.rowsWritten());
+        Rates.per(admitted, window), 100 * (double) m.get("share_of_limit_in_window"), report.rowsWritten());
     return m;
   }
 
@@ -259,10 +259,10 @@ public final class IngestionBenchmark {
     s.put("rows", rows);
     s.put("job_seconds", wall);
     s.put("fetch_window_seconds", window);
-    s.put("admitted_per_second_in_window", window > 0 ? admitted / window : 0.0);
-    s.put("share_of_limit_in_window", admissible > 0 ? admitted / admissible : 0.0);
-    s.put("admitted_per_second_wall", wall > 0 ? admitted / wall : 0.0);
-    s.put("share_of_limit_wall", wall > 0 ? admitted / (setup.rateLimit() * wall) : 0.0);
+    s.put("admitted_per_second_in_window", Rates.per(admitted, window));
+    s.put("share_of_limit_in_window", Rates.per(admitted, admissible));
+    s.put("admitted_per_second_wall", Rates.per(admitted, wall));
+    s.put("share_of_limit_wall", Rates.per(admitted, setup.rateLimit() * wall));
     return s;
   }
 
@@ -351,10 +351,6 @@ public final class IngestionBenchmark {
     } catch (Exception e) {
       return "unknown";
     }
-  }
-
-  static double seconds(long nanos) {
-    return nanos / 1e9;
   }
 
   // ---- command line -------------------------------------------------------------------------

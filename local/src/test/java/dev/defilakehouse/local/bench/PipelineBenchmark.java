@@ -124,12 +124,12 @@ public final class PipelineBenchmark {
   private Map<String, Object> loadRaw(BenchScale scale) {
     long started = System.nanoTime();
     Simulation simulation = Simulation.generate(scale.sandboxOptions());
-    double generated = seconds(System.nanoTime() - started);
+    double generated = Rates.seconds(System.nanoTime() - started);
     Map<String, Long> rows = new RawTableLoader(spark, tables, simulation, config.runId())
         .loadAll(scale.start(), scale.end());
     Map<String, Object> raw = new LinkedHashMap<>();
     raw.put("simulation_seconds", generated);
-    raw.put("load_seconds", seconds(System.nanoTime() - started) - generated);
+    raw.put("load_seconds", Rates.seconds(System.nanoTime() - started) - generated);
     raw.put("events", rows.entrySet().stream().filter(e -> e.getKey().endsWith("_events"))
         .mapToLong(Map.Entry::getValue).sum());
     raw.put("wallets_in_simulation", simulation.wallets().size());
@@ -161,12 +161,12 @@ public final class PipelineBenchmark {
         JobReport report = runner.run(job, config, spark, secrets);
         rowsIn += report.rowsRead();
         rowsOut += report.rowsWritten();
-        jobs.put(job, Map.of("seconds", seconds(System.nanoTime() - jobStarted), "rows_in", report.rowsRead(),
+        jobs.put(job, Map.of("seconds", Rates.seconds(System.nanoTime() - jobStarted), "rows_in", report.rowsRead(),
             "rows_out", report.rowsWritten()));
       } catch (DataQualityGateFailed e) {
         // the gate failing is a finding to report, not a reason to lose the run's figures
         failure = e.getMessage();
-        jobs.put(job, Map.of("seconds", seconds(System.nanoTime() - jobStarted), "failed", e.getMessage()));
+        jobs.put(job, Map.of("seconds", Rates.seconds(System.nanoTime() - jobStarted), "failed", e.getMessage()));
       }
     }
     long nanos = System.nanoTime() - started;
@@ -185,15 +185,15 @@ public final class PipelineBenchmark {
 
   private static Map<String, Object> measurement(String name, long nanos, long rowsIn, long rowsOut, long peakHeap,
                                                  TableFootprint written) {
-    double s = seconds(nanos);
+    double s = Rates.seconds(nanos);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", name);
     m.put("nanos", nanos);
     m.put("seconds", s);
     m.put("rows_in", rowsIn);
     m.put("rows_out", rowsOut);
-    m.put("rows_in_per_second", s > 0 ? rowsIn / s : 0.0);
-    m.put("rows_out_per_second", s > 0 ? rowsOut / s : 0.0);
+    m.put("rows_in_per_second", Rates.per(rowsIn, s));
+    m.put("rows_out_per_second", Rates.per(rowsOut, s));
     m.put("peak_heap_bytes", peakHeap);
     m.put("files_written", written.files());
     m.put("bytes_written", written.bytes());
@@ -218,7 +218,7 @@ public final class PipelineBenchmark {
     Path export = workDir.resolve("export");
     long started = System.nanoTime();
     ParquetExport.write(spark, tables, export);
-    out.put("export_seconds", seconds(System.nanoTime() - started));
+    out.put("export_seconds", Rates.seconds(System.nanoTime() - started));
     out.put("threads", threads);
 
     Path duckOut = workDir.resolve("duckdb-features.parquet");
@@ -228,14 +228,14 @@ public final class PipelineBenchmark {
       out.put("engine", "duckdb " + duck.getMetaData().getDatabaseProductVersion());
       started = System.nanoTime();
       long wallets = DuckDbFeatures.writeParquet(duck, export, asOf, duckOut);
-      double duckSeconds = seconds(System.nanoTime() - started);
+      double duckSeconds = Rates.seconds(System.nanoTime() - started);
       out.put("duckdb_seconds", duckSeconds);
       out.put("wallets", wallets);
 
       started = System.nanoTime();
       ParquetExport.sparkFeatures(spark, export, asOf).write().mode("overwrite")
           .parquet(workDir.resolve("spark-features").toString());
-      double sparkSameInput = seconds(System.nanoTime() - started);
+      double sparkSameInput = Rates.seconds(System.nanoTime() - started);
       out.put("spark_same_input_seconds", sparkSameInput);
       out.put("features_job_seconds", featuresJobSeconds);
       out.put("ratio_features_job_to_duckdb", featuresJobSeconds / duckSeconds);
@@ -260,10 +260,6 @@ public final class PipelineBenchmark {
     facts.put("shuffle_partitions", spark.conf().get("spark.sql.shuffle.partitions"));
     facts.put("adaptive", spark.conf().get("spark.sql.adaptive.enabled"));
     return facts;
-  }
-
-  static double seconds(long nanos) {
-    return nanos / 1e9;
   }
 
   private static List<String> eventJobs(String layer) {
