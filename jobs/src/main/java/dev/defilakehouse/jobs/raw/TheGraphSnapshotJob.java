@@ -58,7 +58,7 @@ public final class TheGraphSnapshotJob implements LakehouseJob {
   }
 
   /** One id range of one protocol's snapshot on one date: fetched alone, committed with the whole date. */
-  private record Unit(LocalDate date, SubgraphClient client, SubgraphClient.IdSlice slice) {}
+  private record Unit(LocalDate date, SubgraphClient client, SubgraphClient.IdSlice slice, boolean lastOfDate) {}
 
   /** The first block of a snapshot date, as the daily blocks job recorded it. */
   record SnapshotBlock(long number, Timestamp timestamp) {}
@@ -84,14 +84,14 @@ public final class TheGraphSnapshotJob implements LakehouseJob {
       // last id), the units overlap on http.max_concurrency threads
       List<SubgraphClient.IdSlice> slices = SourceClients.subgraphIdSlices(config);
       List<Unit> units = new ArrayList<>();
+      int perDate = clients.size() * slices.size();
       for (LocalDate date : dates) {
         for (SubgraphClient client : clients.values()) {
           for (SubgraphClient.IdSlice slice : slices) {
-            units.add(new Unit(date, client, slice));
+            units.add(new Unit(date, client, slice, units.size() % perDate == perDate - 1));
           }
         }
       }
-      Unit lastOfDate = units.get(clients.size() * slices.size() - 1);
       AtomicLong pages = new AtomicLong();
       List<Row> rows = new ArrayList<>();
       int threads = http.settings().maxConcurrency();
@@ -115,7 +115,7 @@ public final class TheGraphSnapshotJob implements LakehouseJob {
         return fetched;
       }, (unit, fetched) -> {
         rows.addAll(fetched);
-        if (unit.client() != lastOfDate.client() || !unit.slice().equals(lastOfDate.slice())) {
+        if (!unit.lastOfDate()) {
           return; // the date's other protocols or id ranges are still to come
         }
         LocalDate date = unit.date();
