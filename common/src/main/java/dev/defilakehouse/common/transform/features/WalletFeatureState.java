@@ -19,7 +19,9 @@ import static org.apache.spark.sql.functions.when;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -35,10 +37,11 @@ import org.apache.spark.sql.types.StructType;
  * the same features without reading the history again.
  *
  * <p>Every aggregate is exactly mergeable: counts, min/max, protocol sets, and sums kept in
- * {@code decimal(38,18)} (each double rounded once to 18 decimals, then added exactly). So
+ * {@code decimal(38,18)} (each double mapped once to 18 decimals, then added exactly, in long
+ * parts while aggregating: {@link ExactSum}). So
  * state(T) = {@link #merge}(state(T'), {@link #aggregate}(inputs, T', T)) is the same row, bit for
  * bit, as {@code aggregate(inputs, none, T)} over the whole history, whatever T' &lt; T the chain
- * went through. Sums beyond 10^20 ETH do not fit and fail the run (ANSI cast overflow).
+ * went through. Values or sums of 10^18 ETH or more do not fit and fail the run.
  */
 public final class WalletFeatureState {
   /** The exact accumulator type of every sum. */
@@ -209,24 +212,29 @@ public final class WalletFeatureState {
 
   /** Per wallet from its distinct events: per kind count, priced count and exact sum; times; protocol sets. */
   private static Dataset<Row> eventAggregates(Dataset<Row> events) {
-    Dataset<Row> perProtocol = events.groupBy(FeatureColumns.WALLET_ADDRESS, "kind", "protocol").agg(
-        count(lit(1)).as("n"),
-        sum(exact(col("amount_eth"))).as("amount_sum"),
+    List<Column> perProtocolAggregates = new ArrayList<>(List.of(
         count("amount_eth").as("priced"),
         min("block_timestamp").as("first_at"),
-        max("block_timestamp").as("last_at"));
+        max("block_timestamp").as("last_at")));
+    perProtocolAggregates.addAll(ExactSum.sums("amount", "amount"));
+    Dataset<Row> perProtocol = withParts(events, col("amount_eth"), "amount")
+        .groupBy(FeatureColumns.WALLET_ADDRESS, "kind", "protocol")
+        .agg(count(lit(1)).as("n"), perProtocolAggregates.toArray(Column[]::new));
     List<Column> aggregates = new ArrayList<>();
+    Map<String, Column> decimals = new LinkedHashMap<>();
     for (String kind : KINDS) {
       aggregates.add(sum(when(isKind(kind), col("n"))).as(events(kind)));
       aggregates.add(sum(when(isKind(kind), col("priced"))).as(pricedEvents(kind)));
-      aggregates.add(sum(when(isKind(kind), col("amount_sum"))).as(amountSum(kind)));
+      aggregates.addAll(ExactSum.sums("amount", amountSum(kind), isKind(kind)));
+      decimals.put(amountSum(kind), ExactSum.toDecimal(amountSum(kind)));
     }
     aggregates.add(min(when(isKind(WalletFeatures.DEPOSIT), col("first_at"))).as(FIRST_DEPOSIT_AT));
     aggregates.add(max(when(isKind(WalletFeatures.LIQUIDATION), col("last_at"))).as(LAST_LIQUIDATED_AT));
     aggregates.add(collect_set(when(isKind(WalletFeatures.BORROW), col("protocol"))).as(BORROW_PROTOCOLS));
     aggregates.add(collect_set(when(isKind(WalletFeatures.DEPOSIT), col("protocol"))).as(DEPOSIT_PROTOCOLS));
     return perProtocol.groupBy(FeatureColumns.WALLET_ADDRESS)
-        .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
+        .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
+        .withColumns(decimals);
   }
 
   /**
@@ -235,31 +243,48 @@ public final class WalletFeatureState {
    * cannot change a bit.
    */
   private static Dataset<Row> healthAggregates(Dataset<Row> health, LocalDate asOf) {
-    Dataset<Row> days = health.where(col("wallet_address").isNotNull())
-        .groupBy("wallet_address", "snapshot_date").agg(
-            max(col("risk_factor").cast("double")).as("rf"),
-            sum(exact(col("collateral_eth"))).as("collateral"),
-            sum(exact(col("available_borrows_eth"))).as("available"),
-            sum(exact(col("borrow_eth"))).as("borrow"));
+    Dataset<Row> rows = health.where(col("wallet_address").isNotNull())
+        .withColumn("rf", col("risk_factor").cast("double"));
+    rows = withParts(rows, col("collateral_eth").cast("double"), "collateral");
+    rows = withParts(rows, col("available_borrows_eth").cast("double"), "available");
+    rows = withParts(rows, col("borrow_eth").cast("double"), "borrow");
+    List<Column> perDay = new ArrayList<>();
+    for (String summed : List.of("collateral", "available", "borrow")) {
+      perDay.addAll(ExactSum.sums(summed, summed));
+    }
+    Dataset<Row> days = rows.groupBy("wallet_address", "snapshot_date")
+        .agg(max("rf").as("rf"), perDay.toArray(Column[]::new));
+    days = withParts(days, col("rf").multiply(ExactSum.toDouble("borrow")), "rf_x_borrow");
+    days = withParts(days, col("rf"), "rf");
+
     Column atT = col("snapshot_date").equalTo(date(asOf));
-    return days.groupBy("wallet_address").agg(
-        count("collateral").as(COLLATERAL_DAYS),
-        sum("collateral").as(COLLATERAL_SUM),
-        count("available").as(AVAILABLE_DAYS),
-        sum("available").as(AVAILABLE_SUM),
-        sum("borrow").as(BORROW_SUM),
-        sum(exact(col("rf").multiply(col("borrow").cast("double")))).as(RISK_X_BORROW_SUM),
+    List<Column> aggregates = new ArrayList<>(List.of(
+        count(ExactSum.any("collateral")).as(COLLATERAL_DAYS),
+        count(ExactSum.any("available")).as(AVAILABLE_DAYS),
         count("rf").as(RISK_DAYS),
-        sum(exact(col("rf"))).as(RISK_SUM),
         max("rf").as(RISK_MAX),
         sum(when(col("rf").gt(lit(WalletFeatures.RISK_FACTOR_THRESHOLD)), 1L).otherwise(0L)).as(RISK_ABOVE_DAYS),
-        max(when(atT, col("rf"))).as(RISK_AT),
-        sum(when(atT, col("collateral"))).as(COLLATERAL_AT),
-        sum(when(atT, col("available"))).as(AVAILABLE_AT));
+        max(when(atT, col("rf"))).as(RISK_AT)));
+    Map<String, String> sums = Map.of(COLLATERAL_SUM, "collateral", AVAILABLE_SUM, "available",
+        BORROW_SUM, "borrow", RISK_X_BORROW_SUM, "rf_x_borrow", RISK_SUM, "rf");
+    sums.forEach((target, source) -> aggregates.addAll(ExactSum.sums(source, target)));
+    aggregates.addAll(ExactSum.sums("collateral", COLLATERAL_AT, atT));
+    aggregates.addAll(ExactSum.sums("available", AVAILABLE_AT, atT));
+    Map<String, Column> decimals = new LinkedHashMap<>();
+    for (String target : List.of(COLLATERAL_SUM, AVAILABLE_SUM, BORROW_SUM, RISK_X_BORROW_SUM, RISK_SUM,
+        COLLATERAL_AT, AVAILABLE_AT)) {
+      decimals.put(target, ExactSum.toDecimal(target));
+    }
+    return days.groupBy("wallet_address")
+        .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
+        .withColumns(decimals);
   }
 
-  private static Column exact(Column value) {
-    return value.cast("double").cast(EXACT);
+  /** {@code rows} with the {@link ExactSum} parts of {@code value} added as columns. */
+  private static Dataset<Row> withParts(Dataset<Row> rows, Column value, String name) {
+    List<Column> columns = new ArrayList<>(List.of(col("*")));
+    columns.addAll(ExactSum.parts(value, name));
+    return rows.select(columns.toArray(Column[]::new));
   }
 
   private static Column isKind(String kind) {
