@@ -132,6 +132,13 @@ public final class WalletFeatureState {
     if (after.isPresent()) {
       health = health.where(col("snapshot_date").gt(date(after.get())));
     }
+    if (after.isEmpty()) {
+      // Over the whole history, one shuffle per input by wallet: every grouping below and the join
+      // have wallet among their keys, so Spark runs them in place instead of shuffling after each.
+      // A day's increment is too small for that to pay for the extra stage.
+      events = events.repartition(col(FeatureColumns.WALLET_ADDRESS));
+      health = health.repartition(col(FeatureColumns.WALLET_ADDRESS));
+    }
     Dataset<Row> joined = eventAggregates(WalletFeatures.distinctEvents(events))
         .join(healthAggregates(health, asOf), FeatureColumns.WALLET_ADDRESS, "full_outer");
     return canonical(joined, asOf);
