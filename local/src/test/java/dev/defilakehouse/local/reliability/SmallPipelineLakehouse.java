@@ -22,15 +22,19 @@ import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The reference the S3, kill and re-run cases compare with: a small sandbox (30 wallets) and the
+ * The reference the S3, kill and re-run cases compare with: a small sandbox (80 wallets) and the
  * whole pipeline run once, uninterrupted, into a local directory for one day (events of START,
- * the snapshot of END): the cost of these cases is per commit, not per row. Built once per test
+ * the snapshot of END): the cost of these cases is per commit, not per row. The day is one on
+ * which the simulation has every event kind at least twice (deposits 11, withdraws 3, borrows 11,
+ * repays 7, liquidations 2), so every job has rows to lose when it is killed; the simulation's
+ * events depend on its length, so seed, wallets and days go together with the dates. Built once per test
  * JVM (it costs a pipeline run); the sandbox stops and the directory goes when the JVM ends.
  * Cases that change tables work on a {@link #copyTo copy}.
  */
 final class SmallPipelineLakehouse {
-  static final LocalDate START = LocalDate.parse("2024-01-01");
-  static final LocalDate END = LocalDate.parse("2024-01-02");
+  static final LocalDate START = LocalDate.parse("2024-01-07");
+  static final LocalDate END = LocalDate.parse("2024-01-08");
+  private static final LocalDate SANDBOX_START = LocalDate.parse("2024-01-01");
 
   private static SmallPipelineLakehouse instance;
 
@@ -49,8 +53,9 @@ final class SmallPipelineLakehouse {
   static synchronized SmallPipelineLakehouse get() throws Exception {
     if (instance == null) {
       SparkSession spark = SparkTestSession.get();
-      // the sandbox covers the interval plus its end day, whose first block is the snapshot
-      Sandbox sandbox = Sandbox.start(SandboxOptions.builder().seed(5).wallets(30).startDate(START).days(2).build());
+      // the sandbox's eight days end with the interval's end day, whose first block is the snapshot
+      Sandbox sandbox = Sandbox.start(
+          SandboxOptions.builder().seed(12).wallets(80).startDate(SANDBOX_START).days(8).build());
       Path root = Files.createTempDirectory("reliability-lakehouse");
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         sandbox.close();

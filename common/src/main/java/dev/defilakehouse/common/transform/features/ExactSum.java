@@ -26,7 +26,7 @@ import org.apache.spark.sql.Column;
  * and {@link #toDecimal} turns them into the one {@code decimal(38,18)} they stand for, exactly — so
  * summing parts and then converting equals converting per group and adding the decimals, which is
  * what makes the state's merge bit-identical to a full aggregation. Values of 10¹⁸ or more fail
- * the run, and so do sums the longs cannot hold (ANSI overflow).
+ * the run, and so do sums the longs cannot hold (ANSI arithmetic overflow).
  */
 final class ExactSum {
   /** |x| from which a value is refused: its whole part would not fit a long. */

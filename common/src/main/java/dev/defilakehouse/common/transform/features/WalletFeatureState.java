@@ -41,7 +41,7 @@ import org.apache.spark.sql.types.StructType;
  * parts while aggregating: {@link ExactSum}). So
  * state(T) = {@link #merge}(state(T'), {@link #aggregate}(inputs, T', T)) is the same row, bit for
  * bit, as {@code aggregate(inputs, none, T)} over the whole history, whatever T' &lt; T the chain
- * went through. Values or sums of 10^18 ETH or more do not fit and fail the run.
+ * went through. A value of 10^18 ETH or more, or a sum beyond ~9.2 * 10^18 ETH, fails the run.
  */
 public final class WalletFeatureState {
   /** The exact accumulator type of every sum. */

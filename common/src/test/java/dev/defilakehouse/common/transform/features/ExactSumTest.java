@@ -92,6 +92,14 @@ class ExactSumTest {
     assertTrue(e.getMessage().contains("cannot be summed exactly"), e.getMessage());
   }
 
+  @Test
+  void aSumBeyondWhatTheLongsHoldFailsInsteadOfWrappingAround() {
+    double[] xs = new double[11];
+    Arrays.fill(xs, 9e17);
+    Exception e = assertThrows(Exception.class, () -> total(values(xs)));
+    assertTrue(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("overflow"), e.getMessage());
+  }
+
   private Dataset<Row> values(double... xs) {
     List<Row> rows = new ArrayList<>();
     for (double x : xs) {
