@@ -1,14 +1,9 @@
 package dev.defilakehouse.common.transform.features;
 
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_distinct;
-import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.bit_or;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
@@ -190,7 +185,7 @@ public final class WalletFeatureState {
   }
 
   private static Column union(String set) {
-    return array_sort(array_distinct(flatten(collect_list(set)))).as(set);
+    return bit_or(ProtocolSet.mask(col(set))).as(set);
   }
 
   /**
@@ -208,7 +203,7 @@ public final class WalletFeatureState {
       } else if (field.dataType().equals(DataTypes.LongType)) {
         value = coalesce(col(name), lit(0L));
       } else if (name.equals(BORROW_PROTOCOLS) || name.equals(DEPOSIT_PROTOCOLS)) {
-        value = coalesce(array_sort(col(name)), array().cast(field.dataType()));
+        value = ProtocolSet.names(col(name)); // aggregated as masks
       } else {
         value = col(name);
       }
@@ -237,8 +232,8 @@ public final class WalletFeatureState {
     }
     aggregates.add(min(when(isKind(WalletFeatures.DEPOSIT), col("first_at"))).as(FIRST_DEPOSIT_AT));
     aggregates.add(max(when(isKind(WalletFeatures.LIQUIDATION), col("last_at"))).as(LAST_LIQUIDATED_AT));
-    aggregates.add(collect_set(when(isKind(WalletFeatures.BORROW), col("protocol"))).as(BORROW_PROTOCOLS));
-    aggregates.add(collect_set(when(isKind(WalletFeatures.DEPOSIT), col("protocol"))).as(DEPOSIT_PROTOCOLS));
+    aggregates.add(ProtocolSet.union(when(isKind(WalletFeatures.BORROW), col("protocol"))).as(BORROW_PROTOCOLS));
+    aggregates.add(ProtocolSet.union(when(isKind(WalletFeatures.DEPOSIT), col("protocol"))).as(DEPOSIT_PROTOCOLS));
     return perProtocol.groupBy(FeatureColumns.WALLET_ADDRESS)
         .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new))
         .withColumns(decimals);
