@@ -59,17 +59,29 @@ public final class WalletFeaturesJob implements LakehouseJob {
     if (!incremental && !ctx.config().fullRefresh()) {
       LOG.info("no {} for {}: building the state of {} from all analytics history", STATE, previous, asOf);
     }
-    // One commit: state(T) in, every later state out (a crash below then leaves no stale later state).
-    ctx.report().committed(STATE, ctx.tables().replaceWhere(state, stateOfT, "as_of_date >= '" + asOf + "'"));
-    ctx.report().metric("wallets", writeFeatures(ctx, asOf, computedAt));
-    reportEvents(ctx, partition(ctx, state, asOf));
+    // Computed once and kept on the executors: the state write, the features, the event report and
+    // the next later date all read it, without reading back (and rebuilding the Delta snapshot of)
+    // the partition just written. A checkpoint rather than a cache, because a Delta write re-caches
+    // every cached plan that reads the table it writes, which would drop a cached merge of state(T-1).
+    Dataset<Row> current = stateOfT.localCheckpoint(true);
+    try {
+      // One commit: state(T) in, every later state out (a crash below then leaves no stale later state).
+      ctx.report().committed(STATE, ctx.tables().replaceWhere(state, current, "as_of_date >= '" + asOf + "'"));
+      ctx.report().metric("wallets", writeFeatures(ctx, current, asOf, computedAt));
+      reportEvents(ctx, current);
 
-    LocalDate from = asOf;
-    for (LocalDate date : later) {
-      Dataset<Row> next = WalletFeatureState.merge(partition(ctx, state, from), aggregate(ctx, Optional.of(from), date), date);
-      ctx.report().committed(STATE, ctx.tables().replaceWhere(state, next, AsOfDate.partitionPredicate(date)));
-      writeFeatures(ctx, date, computedAt);
-      from = date;
+      LocalDate from = asOf;
+      for (LocalDate date : later) {
+        Dataset<Row> next = WalletFeatureState.merge(current, aggregate(ctx, Optional.of(from), date), date)
+            .localCheckpoint(true);
+        ctx.report().committed(STATE, ctx.tables().replaceWhere(state, next, AsOfDate.partitionPredicate(date)));
+        writeFeatures(ctx, next, date, computedAt);
+        current.unpersist();
+        current = next;
+        from = date;
+      }
+    } finally {
+      current.unpersist();
     }
     ctx.report().metric("as_of_date", asOf);
     ctx.report().metric("recomputed_later_dates", later.size());
@@ -104,9 +116,9 @@ public final class WalletFeaturesJob implements LakehouseJob {
   }
 
   /** Derives and writes the features of {@code date} from its state; returns the wallets written. */
-  private static long writeFeatures(JobContext ctx, LocalDate date, Instant computedAt) {
+  private static long writeFeatures(JobContext ctx, Dataset<Row> stateOfDate, LocalDate date, Instant computedAt) {
     TableSpec target = ctx.table(NAME);
-    Dataset<Row> features = StateFeatures.derive(partition(ctx, ctx.table(STATE), date), date, computedAt);
+    Dataset<Row> features = StateFeatures.derive(stateOfDate, date, computedAt);
     long version = ctx.tables().replaceWhere(target, features, AsOfDate.partitionPredicate(date));
     ctx.report().committed(NAME, version);
     long wallets = rowsWritten(ctx, target);
