@@ -50,7 +50,8 @@ bench:
 	BENCH_MAIN=IncrementalBenchmark bash scripts/bench.sh $(or $(SIZE),S) --reuse --repeat 3 $(ARGS)
 
 ## The daily feature run vs --full-refresh alone, on a fresh history: make bench-incremental SIZE=S [ARGS="--days 20"]
-## (ARGS="--reuse --repeat 3" measures on the lakehouse make bench left)
+## (ARGS="--reuse --repeat 3" measures on the lakehouse make bench left; SIZE=L ARGS="--replicate-from M --repeat 2"
+## builds L's wallets and days from M's analytics tables instead of running raw and stage at L)
 bench-incremental:
 	BENCH_MAIN=IncrementalBenchmark bash scripts/bench.sh $(or $(SIZE),S) $(ARGS)
 

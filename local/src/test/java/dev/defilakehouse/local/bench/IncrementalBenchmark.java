@@ -29,9 +29,13 @@ import org.apache.spark.sql.SparkSession;
  * which must come out identical.
  *
  * <p>{@code IncrementalBenchmark S|M|L [--wallets N] [--days N] [--repeat N] [--reuse] [--root DIR]
- * [--out DIR] [--option k=v]...}; {@code --reuse} measures on the lakehouse an earlier run of the
- * same size left under the root (e.g. {@code make bench}'s {@code local/target/bench-lakehouse/<size>})
- * instead of building it again.
+ * [--out DIR] [--replicate-from S|M] [--peer] [--option k=v]...}; {@code --reuse} measures on the lakehouse an
+ * earlier run of the same size left under the root (e.g. {@code make bench}'s
+ * {@code local/target/bench-lakehouse/<size>}) instead of building it again. {@code --replicate-from
+ * M} builds the size's history from M's analytics tables ({@link ReplicatedHistory}: wallets and
+ * days multiplied up to the size's) instead of running raw and stage at that size; the as-of date
+ * is then M's last day. {@code --peer} then also times DuckDB's features over the same tables
+ * against the best full recompute and compares them, as {@link PipelineBenchmark} does.
  */
 public final class IncrementalBenchmark {
   private static final String FEATURES = "analytics.wallet_features";
@@ -99,12 +103,42 @@ public final class IncrementalBenchmark {
         .map(Row::toString).toList();
   }
 
+  /** Writes the size's history from the smaller size's analytics tables; what was copied, and how long it took. */
+  private static Map<String, Object> replicate(SparkSession spark, BenchScale scale, BenchScale source, Path sourceRoot,
+      RunConfig config) {
+    if (scale.wallets() % source.wallets() != 0 || scale.days() % source.days() != 0) {
+      throw new IllegalArgumentException("--replicate-from " + source.name() + ": " + scale.name() + "'s "
+          + scale.wallets() + " wallets x " + scale.days() + " days are not whole multiples of " + source.name()
+          + "'s " + source.wallets() + " x " + source.days());
+    }
+    int walletCopies = scale.wallets() / source.wallets();
+    int historyCopies = scale.days() / source.days();
+    // One day more than the source's event days: its snapshots run to its end date inclusive.
+    int periodDays = source.days() + 1;
+    TableCatalog catalog = TableCatalog.get();
+    LakehouseTables from = new LakehouseTables(spark, Env.LOCAL, sourceRoot.resolve("lakehouse").toString(),
+        config.runId(), catalog);
+    LakehouseTables to = new LakehouseTables(spark, config.env(), config.lakehouseRoot(), config.runId(), catalog);
+    long started = System.nanoTime();
+    Map<String, Long> rows = new ReplicatedHistory(walletCopies, historyCopies, periodDays).copy(from, to);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("replicated_from", source.name() + " (" + sourceRoot + ")");
+    out.put("wallet_copies", walletCopies);
+    out.put("history_copies", historyCopies);
+    out.put("period_days", periodDays);
+    out.put("rows", rows);
+    out.put("seconds", Rates.seconds(System.nanoTime() - started));
+    return out;
+  }
+
   public static void main(String[] args) throws Exception {
     String size = null;
     Integer wallets = null;
     Integer days = null;
     int repeat = 1;
     boolean reuse = false;
+    String replicateFrom = null;
+    boolean peer = false;
     Path root = null;
     Path outDir = Path.of("bench-results");
     Map<String, String> options = new LinkedHashMap<>();
@@ -116,6 +150,8 @@ public final class IncrementalBenchmark {
         case "--reuse" -> reuse = true;
         case "--root" -> root = Path.of(args[++i]);
         case "--out" -> outDir = Path.of(args[++i]);
+        case "--replicate-from" -> replicateFrom = args[++i];
+        case "--peer" -> peer = true;
         case "--option" -> {
           String[] kv = args[++i].split("=", 2);
           options.put(kv[0], kv.length > 1 ? kv[1] : "");
@@ -123,7 +159,7 @@ public final class IncrementalBenchmark {
         default -> {
           if (size != null || args[i].startsWith("-")) {
             throw new IllegalArgumentException("usage: IncrementalBenchmark S|M|L [--wallets N] [--days N] [--repeat N]"
-                + " [--root DIR] [--out DIR] [--option k=v]...; unexpected argument '" + args[i] + "'");
+                + " [--root DIR] [--out DIR] [--replicate-from S|M] [--peer] [--option k=v]...; unexpected argument '" + args[i] + "'");
           }
           size = args[i];
         }
@@ -133,41 +169,71 @@ public final class IncrementalBenchmark {
       throw new IllegalArgumentException("--repeat " + repeat + ": at least 1");
     }
     BenchScale scale = BenchScale.of(size == null ? "S" : size).resized(wallets, days);
-    root = (root == null ? Path.of("local", "target", "bench-lakehouse", scale.name() + (reuse ? "" : "-incremental"))
+    BenchScale source = replicateFrom == null ? null : BenchScale.of(replicateFrom);
+    String name = source == null ? scale.name() : scale.name() + "-from-" + source.name();
+    Path benchLakehouses = Path.of("local", "target", "bench-lakehouse");
+    root = (root == null ? benchLakehouses.resolve(name + (reuse || source != null ? "" : "-incremental"))
         : root).toAbsolutePath();
+    Path sourceRoot = source == null ? null : benchLakehouses.resolve(source.name()).toAbsolutePath();
+    if (source != null && !java.nio.file.Files.isDirectory(sourceRoot.resolve("lakehouse").resolve("analytics"))) {
+      throw new IllegalArgumentException("--replicate-from " + source.name() + ": no benchmark lakehouse with analytics"
+          + " tables under " + sourceRoot + ": run make bench SIZE=" + source.name() + " first");
+    }
     if (reuse && !java.nio.file.Files.isDirectory(root.resolve("lakehouse").resolve("analytics"))) {
       throw new IllegalArgumentException("--reuse: no benchmark lakehouse with analytics tables under " + root
           + ": run make bench SIZE=" + scale.name() + " (same --wallets/--days) first, or drop --reuse");
     } else if (!reuse) {
       BenchRoot.fresh(root);
     }
+    // The as-of date: the last day of the history measured on.
+    LocalDate asOf = source == null ? scale.end() : source.end();
     options.putIfAbsent("spark.master", "local[*]");
-    String runId = "bench-incremental-" + scale.name() + "-" + Instant.now().getEpochSecond();
+    String runId = "bench-incremental-" + name + "-" + Instant.now().getEpochSecond();
     RunConfig config = new RunConfig(Env.LOCAL, root.resolve("lakehouse").toString(),
         Interval.of(scale.start(), scale.end()), options, runId);
     SparkSession spark = SparkSessions.forRun(config);
     try {
       Map<String, Object> results = new LinkedHashMap<>();
-      if (reuse) {
-        results.put("size", scale.name());
-        results.put("reused_lakehouse", root.toString());
+      if (reuse || source != null) {
+        results.put("size", name);
         results.put("machine", MachineFacts.collect());
+      }
+      if (reuse) {
+        results.put("reused_lakehouse", root.toString());
+      } else if (source != null) {
+        results.put("history", replicate(spark, scale, source, sourceRoot, config));
       } else {
         results.putAll(new PipelineBenchmark(spark, config).run(scale, root.resolve("peer"), false,
             Runtime.getRuntime().availableProcessors()).results());
         System.out.println(ResultsTable.render(results));
       }
-      Map<String, Object> incremental = new IncrementalBenchmark(spark, config).measure(scale.end(), repeat);
+      Map<String, Object> incremental = new IncrementalBenchmark(spark, config).measure(asOf, repeat);
       results.put("incremental", incremental);
       System.out.printf("incremental features as of %s on %d days of history, %s wallets: daily %.1f s, "
               + "--full-refresh %.1f s, ratio %.3f (target <= 0.2), identical features: %s%n",
-          scale.end(), scale.days(), incremental.get("wallets"), incremental.get("daily_best_seconds"),
+          asOf, scale.days(), incremental.get("wallets"), incremental.get("daily_best_seconds"),
           incremental.get("full_refresh_best_seconds"), incremental.get("ratio_daily_to_full_refresh"),
           incremental.get("identical_features"));
-      Path file = PipelineBenchmark.writeJson(results, outDir, scale.name() + "-incremental");
+      boolean peerDiffers = false;
+      if (peer) {
+        // The partition of asOf is the last --full-refresh's: the feature job's full computation.
+        Map<String, Object> peerResults = new LinkedHashMap<>();
+        FeatureComparison.Result comparison = new PipelineBenchmark(spark, config).runPeer(asOf, root.resolve("peer"),
+            Runtime.getRuntime().availableProcessors(), (double) incremental.get("full_refresh_best_seconds"), peerResults);
+        results.put("peer", peerResults);
+        peerDiffers = !comparison.identical();
+        System.out.printf("peer: DuckDB %.2f s, feature job (--full-refresh, best) %.1f s, ratio %.1f; %s%n",
+            peerResults.get("duckdb_seconds"), incremental.get("full_refresh_best_seconds"),
+            peerResults.get("ratio_features_job_to_duckdb"), comparison.describe());
+      }
+      Path file = PipelineBenchmark.writeJson(results, outDir, name + "-incremental");
       System.out.println("results: " + file);
       if (!(boolean) incremental.get("identical_features")) {
         System.err.println("FEATURES DIFFER between the daily run and --full-refresh");
+        System.exit(2);
+      }
+      if (peerDiffers) {
+        System.err.println("FEATURES DIFFER between the feature job and DuckDB");
         System.exit(2);
       }
     } finally {

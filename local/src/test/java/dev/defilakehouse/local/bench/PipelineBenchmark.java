@@ -213,7 +213,8 @@ public final class PipelineBenchmark {
    * {@link WalletFeatures} over the same files, and compares DuckDB's features with the feature
    * job's table.
    */
-  private FeatureComparison.Result runPeer(LocalDate asOf, Path workDir, int threads, double featuresJobSeconds,
+  /** DuckDB's features of {@code asOf} against the feature job's partition of it, which must be written. */
+  FeatureComparison.Result runPeer(LocalDate asOf, Path workDir, int threads, double featuresJobSeconds,
                                            Map<String, Object> out) throws Exception {
     Path export = workDir.resolve("export");
     long started = System.nanoTime();

@@ -1,0 +1,118 @@
+package dev.defilakehouse.local.bench;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.date_sub;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sha1;
+import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.timestamp_micros;
+import static org.apache.spark.sql.functions.unix_micros;
+import static org.apache.spark.sql.functions.when;
+
+import dev.defilakehouse.common.catalog.TableCatalog;
+import dev.defilakehouse.common.catalog.TableSpec;
+import dev.defilakehouse.common.delta.LakehouseTables;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The feature job's inputs at a bigger size, built from a smaller size's simulated analytics
+ * tables instead of running raw and stage at that size (BENCHMARKS.md, "Incremental feature runs"):
+ * every wallet copied {@code walletCopies} times under new addresses, and the whole history
+ * repeated {@code historyCopies} times, each copy {@code periodDays} earlier than the one before,
+ * so wallets keep their activity over the longer history. Row counts, wallets and days are what
+ * the bigger size has; the activity per wallet and day is the smaller size's.
+ *
+ * <p>Only the tables the feature job reads are written: the five event tables and
+ * {@code the_graph_daily_wallet_health}.
+ */
+final class ReplicatedHistory {
+  static final List<String> TABLES = List.of("analytics.transpose_deposit_events",
+      "analytics.transpose_withdraw_events", "analytics.transpose_borrow_events", "analytics.transpose_repay_events",
+      "analytics.transpose_liquidation_events", "analytics.the_graph_daily_wallet_health");
+  private static final Set<String> WALLET_COLUMNS =
+      Set.of("wallet_address", "sender_address", "account_address", "liquidator_address");
+  private static final Set<String> DATE_COLUMNS = Set.of("block_date", "snapshot_date", "price_date");
+  private static final Set<String> TIME_COLUMNS = Set.of("block_timestamp");
+  private static final String ID_COLUMN = "event_id";
+  private static final long MICROS_PER_DAY = 86_400_000_000L;
+
+  private final int walletCopies;
+  private final int historyCopies;
+  private final int periodDays;
+
+  ReplicatedHistory(int walletCopies, int historyCopies, int periodDays) {
+    if (walletCopies < 1 || historyCopies < 1 || periodDays < 1) {
+      throw new IllegalArgumentException("copies and period must be at least 1: wallets x" + walletCopies
+          + ", history x" + historyCopies + ", period " + periodDays + " days");
+    }
+    this.walletCopies = walletCopies;
+    this.historyCopies = historyCopies;
+    this.periodDays = periodDays;
+  }
+
+  /** Copies every table of {@link #TABLES} from {@code source} into {@code target}; rows written per table. */
+  Map<String, Long> copy(LakehouseTables source, LakehouseTables target) {
+    Map<String, Long> written = new LinkedHashMap<>();
+    for (String name : TABLES) {
+      TableSpec table = TableCatalog.get().table(name);
+      long started = System.nanoTime();
+      target.overwrite(table, replicate(source.read(table)));
+      long rows = target.read(table).count();
+      written.put(name, rows);
+      System.out.printf("replicated %s: %,d rows in %.1f s%n", name, rows, Rates.seconds(System.nanoTime() - started));
+    }
+    return written;
+  }
+
+  /**
+   * Every row once per (wallet copy w, history copy h): wallet addresses of copy w &gt; 0 replaced by
+   * a hash of address and w, dates and times moved h·period days back, event ids of any copy but
+   * the original suffixed with w and h (they are keys).
+   */
+  Dataset<Row> replicate(Dataset<Row> rows) {
+    SparkSession spark = rows.sparkSession();
+    List<Row> pairs = new ArrayList<>();
+    for (int w = 0; w < walletCopies; w++) {
+      for (int h = 0; h < historyCopies; h++) {
+        pairs.add(RowFactory.create(w, h));
+      }
+    }
+    Dataset<Row> copies = spark.createDataFrame(pairs,
+        new StructType().add("copy_w", DataTypes.IntegerType).add("copy_h", DataTypes.IntegerType));
+    Column w = col("copy_w");
+    Column h = col("copy_h");
+    Column days = h.multiply(lit(periodDays));
+    List<Column> out = new ArrayList<>();
+    for (String name : rows.columns()) {
+      Column c = col(name);
+      Column value;
+      if (WALLET_COLUMNS.contains(name)) {
+        value = when(w.equalTo(0).or(c.isNull()), c)
+            .otherwise(concat(lit("0x"), substring(sha1(concat(c, lit(":"), w.cast("string"))), 1, 40)));
+      } else if (DATE_COLUMNS.contains(name)) {
+        value = date_sub(c, days);
+      } else if (TIME_COLUMNS.contains(name)) {
+        value = timestamp_micros(unix_micros(c).minus(days.cast("long").multiply(lit(MICROS_PER_DAY))));
+      } else if (name.equals(ID_COLUMN)) {
+        value = when(w.equalTo(0).and(h.equalTo(0)), c)
+            .otherwise(concat(c, lit("~w"), w.cast("string"), lit("h"), h.cast("string")));
+      } else {
+        value = c;
+      }
+      out.add(value.cast(rows.schema().apply(name).dataType()).as(name));
+    }
+    return rows.crossJoin(org.apache.spark.sql.functions.broadcast(copies)).select(out.toArray(Column[]::new));
+  }
+}
