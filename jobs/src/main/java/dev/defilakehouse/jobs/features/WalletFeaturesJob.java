@@ -72,12 +72,12 @@ public final class WalletFeaturesJob implements LakehouseJob {
 
       LocalDate from = asOf;
       for (LocalDate date : later) {
-        Dataset<Row> next = WalletFeatureState.merge(current, aggregate(ctx, Optional.of(from), date), date)
-            .localCheckpoint(true);
-        ctx.report().committed(STATE, ctx.tables().replaceWhere(state, next, AsOfDate.partitionPredicate(date)));
-        writeFeatures(ctx, next, date, computedAt);
-        current.unpersist();
-        current = next;
+        // Eager: the next state is materialized before the one it merges into is dropped.
+        Dataset<Row> older = current;
+        current = WalletFeatureState.merge(older, aggregate(ctx, Optional.of(from), date), date).localCheckpoint(true);
+        older.unpersist();
+        ctx.report().committed(STATE, ctx.tables().replaceWhere(state, current, AsOfDate.partitionPredicate(date)));
+        writeFeatures(ctx, current, date, computedAt);
         from = date;
       }
     } finally {

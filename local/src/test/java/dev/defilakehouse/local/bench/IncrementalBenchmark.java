@@ -106,29 +106,23 @@ public final class IncrementalBenchmark {
   /** Writes the size's history from the smaller size's analytics tables; what was copied, and how long it took. */
   private static Map<String, Object> replicate(SparkSession spark, BenchScale scale, BenchScale source, Path sourceRoot,
       RunConfig config) {
-    if (scale.wallets() % source.wallets() != 0 || scale.days() % source.days() != 0) {
-      throw new IllegalArgumentException("--replicate-from " + source.name() + ": " + scale.name() + "'s "
-          + scale.wallets() + " wallets x " + scale.days() + " days are not whole multiples of " + source.name()
-          + "'s " + source.wallets() + " x " + source.days());
-    }
-    int walletCopies = scale.wallets() / source.wallets();
-    int historyCopies = scale.days() / source.days();
-    // One day more than the source's event days: its snapshots run to its end date inclusive.
-    int periodDays = source.days() + 1;
+    ReplicatedHistory history = ReplicatedHistory.between(source, scale);
     TableCatalog catalog = TableCatalog.get();
     LakehouseTables from = new LakehouseTables(spark, Env.LOCAL, sourceRoot.resolve("lakehouse").toString(),
         config.runId(), catalog);
     LakehouseTables to = new LakehouseTables(spark, config.env(), config.lakehouseRoot(), config.runId(), catalog);
     long started = System.nanoTime();
-    Map<String, Long> rows = new ReplicatedHistory(walletCopies, historyCopies, periodDays).copy(from, to);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("replicated_from", source.name() + " (" + sourceRoot + ")");
-    out.put("wallet_copies", walletCopies);
-    out.put("history_copies", historyCopies);
-    out.put("period_days", periodDays);
-    out.put("rows", rows);
+    out.putAll(history.describe());
+    out.put("rows", history.copy(from, to));
     out.put("seconds", Rates.seconds(System.nanoTime() - started));
     return out;
+  }
+
+  /** Whether {@code root} holds a benchmark lakehouse with analytics tables. */
+  private static boolean hasAnalytics(Path root) {
+    return java.nio.file.Files.isDirectory(root.resolve("lakehouse").resolve("analytics"));
   }
 
   public static void main(String[] args) throws Exception {
@@ -175,11 +169,11 @@ public final class IncrementalBenchmark {
     root = (root == null ? benchLakehouses.resolve(name + (reuse || source != null ? "" : "-incremental"))
         : root).toAbsolutePath();
     Path sourceRoot = source == null ? null : benchLakehouses.resolve(source.name()).toAbsolutePath();
-    if (source != null && !java.nio.file.Files.isDirectory(sourceRoot.resolve("lakehouse").resolve("analytics"))) {
+    if (source != null && !hasAnalytics(sourceRoot)) {
       throw new IllegalArgumentException("--replicate-from " + source.name() + ": no benchmark lakehouse with analytics"
           + " tables under " + sourceRoot + ": run make bench SIZE=" + source.name() + " first");
     }
-    if (reuse && !java.nio.file.Files.isDirectory(root.resolve("lakehouse").resolve("analytics"))) {
+    if (reuse && !hasAnalytics(root)) {
       throw new IllegalArgumentException("--reuse: no benchmark lakehouse with analytics tables under " + root
           + ": run make bench SIZE=" + scale.name() + " (same --wallets/--days) first, or drop --reuse");
     } else if (!reuse) {

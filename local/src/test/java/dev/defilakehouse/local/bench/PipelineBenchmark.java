@@ -211,9 +211,8 @@ public final class PipelineBenchmark {
   /**
    * Exports the analytics inputs to Parquet (untimed), times DuckDB's feature query and Spark's
    * {@link WalletFeatures} over the same files, and compares DuckDB's features with the feature
-   * job's table.
+   * job's partition of {@code asOf}, which must be written.
    */
-  /** DuckDB's features of {@code asOf} against the feature job's partition of it, which must be written. */
   FeatureComparison.Result runPeer(LocalDate asOf, Path workDir, int threads, double featuresJobSeconds,
                                            Map<String, Object> out) throws Exception {
     Path export = workDir.resolve("export");
@@ -263,7 +262,8 @@ public final class PipelineBenchmark {
     return facts;
   }
 
-  private static List<String> eventJobs(String layer) {
+  /** The five event tables (or their jobs, named alike) of {@code layer}. */
+  static List<String> eventJobs(String layer) {
     return EVENT_KINDS.stream().map(k -> layer + ".transpose_" + k + "_events").toList();
   }
 

@@ -10,7 +10,6 @@ import static org.apache.spark.sql.functions.timestamp_micros;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 
-import dev.defilakehouse.common.catalog.TableCatalog;
 import dev.defilakehouse.common.catalog.TableSpec;
 import dev.defilakehouse.common.delta.LakehouseTables;
 import java.util.ArrayList;
@@ -18,13 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * The feature job's inputs at a bigger size, built from a smaller size's simulated analytics
@@ -38,9 +34,8 @@ import org.apache.spark.sql.types.StructType;
  * {@code the_graph_daily_wallet_health}.
  */
 final class ReplicatedHistory {
-  static final List<String> TABLES = List.of("analytics.transpose_deposit_events",
-      "analytics.transpose_withdraw_events", "analytics.transpose_borrow_events", "analytics.transpose_repay_events",
-      "analytics.transpose_liquidation_events", "analytics.the_graph_daily_wallet_health");
+  static final List<String> TABLES = Stream.concat(PipelineBenchmark.eventJobs("analytics").stream(),
+      Stream.of("analytics.the_graph_daily_wallet_health")).toList();
   private static final Set<String> WALLET_COLUMNS =
       Set.of("wallet_address", "sender_address", "account_address", "liquidator_address");
   private static final Set<String> DATE_COLUMNS = Set.of("block_date", "snapshot_date", "price_date");
@@ -62,11 +57,33 @@ final class ReplicatedHistory {
     this.periodDays = periodDays;
   }
 
+  /**
+   * The copies that take {@code source}'s wallets and days to {@code target}'s; each history copy
+   * one day longer than the source's event days, since its snapshots run to its end date inclusive.
+   */
+  static ReplicatedHistory between(BenchScale source, BenchScale target) {
+    if (target.wallets() % source.wallets() != 0 || target.days() % source.days() != 0) {
+      throw new IllegalArgumentException("--replicate-from " + source.name() + ": " + target.name() + "'s "
+          + target.wallets() + " wallets x " + target.days() + " days are not whole multiples of " + source.name()
+          + "'s " + source.wallets() + " x " + source.days());
+    }
+    return new ReplicatedHistory(target.wallets() / source.wallets(), target.days() / source.days(), source.days() + 1);
+  }
+
+  /** What the copies are, for the benchmark's results. */
+  Map<String, Object> describe() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("wallet_copies", walletCopies);
+    out.put("history_copies", historyCopies);
+    out.put("period_days", periodDays);
+    return out;
+  }
+
   /** Copies every table of {@link #TABLES} from {@code source} into {@code target}; rows written per table. */
   Map<String, Long> copy(LakehouseTables source, LakehouseTables target) {
     Map<String, Long> written = new LinkedHashMap<>();
     for (String name : TABLES) {
-      TableSpec table = TableCatalog.get().table(name);
+      TableSpec table = target.catalog().table(name);
       long started = System.nanoTime();
       target.overwrite(table, replicate(source.read(table)));
       long rows = target.read(table).count();
@@ -82,15 +99,9 @@ final class ReplicatedHistory {
    * the original suffixed with w and h (they are keys).
    */
   Dataset<Row> replicate(Dataset<Row> rows) {
-    SparkSession spark = rows.sparkSession();
-    List<Row> pairs = new ArrayList<>();
-    for (int w = 0; w < walletCopies; w++) {
-      for (int h = 0; h < historyCopies; h++) {
-        pairs.add(RowFactory.create(w, h));
-      }
-    }
-    Dataset<Row> copies = spark.createDataFrame(pairs,
-        new StructType().add("copy_w", DataTypes.IntegerType).add("copy_h", DataTypes.IntegerType));
+    // Copy i is wallet copy i / historyCopies and history copy i % historyCopies.
+    Dataset<Row> copies = rows.sparkSession().range(walletCopies * historyCopies).select(
+        col("id").divide(historyCopies).cast("int").as("copy_w"), col("id").mod(historyCopies).cast("int").as("copy_h"));
     Column w = col("copy_w");
     Column h = col("copy_h");
     Column days = h.multiply(lit(periodDays));

@@ -1,5 +1,6 @@
 package dev.defilakehouse.common.transform.features;
 
+import static org.apache.spark.sql.functions.bit_or;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -37,7 +38,7 @@ class ProtocolSetTest {
     Dataset<Row> stored = spark.sql("SELECT * FROM VALUES ('a', array('aave_v3')), ('a', array('aave_v2', 'aave_v3')),"
         + " ('b', array()), ('b', CAST(NULL AS array<string>)) AS t(wallet, names)");
     Map<String, List<String>> sets = namesOf(stored.groupBy("wallet")
-        .agg(org.apache.spark.sql.functions.bit_or(ProtocolSet.mask(col("names"))).as("m")));
+        .agg(bit_or(ProtocolSet.mask(col("names"))).as("m")));
     assertEquals(Map.of("a", List.of("aave_v2", "aave_v3"), "b", List.of()), sets);
   }
 
