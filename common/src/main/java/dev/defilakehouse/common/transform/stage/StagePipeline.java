@@ -4,14 +4,14 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.arrays_overlap;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
@@ -43,6 +43,8 @@ public final class StagePipeline {
 
   private static final String FINGERPRINT = "_fingerprint";
   private static final String CONFLICTING = "_conflicting";
+  private static final String GROUP = "_group";
+  private static final String RULES_TEXT = "_rules_text";
 
   private StagePipeline() {}
 
@@ -56,25 +58,33 @@ public final class StagePipeline {
     // Content = every stage column but run_id; the same key with two contents is a conflict.
     Column[] content = stageColumns.stream().filter(c -> !c.equals("run_id"))
         .map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+    // Rows with an incomplete key only collapse with byte-identical copies of themselves.
+    Column group = when(keysComplete, to_json(struct(keys)))
+        .otherwise(concat_ws("|", lit("incomplete"), col(RECORD_KEY), coalesce(col(PAYLOAD), lit(""))));
+    // Both windows are partitioned by the group first, so they share one shuffle (a group is one
+    // key when the key is complete, and conflicts are only flagged then); two fingerprints differ
+    // exactly when the group's set of fingerprints has more than one element.
+    WindowSpec sameGroup = Window.partitionBy(col(GROUP));
     Dataset<Row> fingerprinted = typed
         .withColumn(FINGERPRINT, sha2(to_json(struct(content)), 256))
-        .withColumn(CONFLICTING, keysComplete.and(size(collect_set(col(FINGERPRINT)).over(Window.partitionBy(keys))).gt(1)));
+        .withColumn(GROUP, group)
+        .withColumn(CONFLICTING, keysComplete.and(
+            min(col(FINGERPRINT)).over(sameGroup).notEqual(max(col(FINGERPRINT)).over(sameGroup))));
 
     List<ValidationRule> rules = new ArrayList<>(rowRules);
     rules.add(ValidationRule.error(CONFLICTING_DUPLICATE, col(CONFLICTING),
         "the same key arrived with different content; every copy is quarantined"));
-    Dataset<Row> validated = withFailedRules(fingerprinted, rules);
+    Dataset<Row> validated = withFailedRules(fingerprinted, rules)
+        .withColumn(RULES_TEXT, concat_ws(",", col(FAILED_RULES)));
 
-    // Rows with an incomplete key only collapse with byte-identical copies of themselves.
-    Column group = when(keysComplete, to_json(struct(keys)))
-        .otherwise(concat_ws("|", lit("incomplete"), col(RECORD_KEY), coalesce(col(PAYLOAD), lit(""))));
-    WindowSpec sameRow = Window.partitionBy(group, col(FINGERPRINT), concat_ws(",", col(FAILED_RULES)));
+    WindowSpec sameRow = Window.partitionBy(col(GROUP), col(FINGERPRINT), col(RULES_TEXT))
+        .orderBy(col(PAYLOAD).asc_nulls_last(), col(RECORD_DATE));
     List<Column> out = new ArrayList<>();
     stageColumns.forEach(c -> out.add(col(c)));
     List.of(FAILED_RULES, QUARANTINED, COPIES, PAYLOAD, RECORD_DATE, RECORD_KEY).forEach(c -> out.add(col(c)));
     Dataset<Row> collapsed = validated
-        .withColumn(COPIES, count(lit(1)).over(sameRow))
-        .withColumn("_copy", row_number().over(sameRow.orderBy(col(PAYLOAD).asc_nulls_last(), col(RECORD_DATE))))
+        .withColumn(COPIES, count(lit(1)).over(sameRow.rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing())))
+        .withColumn("_copy", row_number().over(sameRow))
         .where(col("_copy").equalTo(1))
         .select(out.toArray(Column[]::new));
     return new StageResult(collapsed, stageColumns, rules);
