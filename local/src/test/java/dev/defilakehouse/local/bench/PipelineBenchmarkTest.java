@@ -16,6 +16,7 @@ import dev.defilakehouse.jobs.JobRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,15 @@ class PipelineBenchmarkTest {
     for (Map<String, Object> stage : stages) {
       assertNull(stage.get("failed"), "stage " + stage.get("name") + " failed");
       assertTrue((long) stage.get("files_written") > 0, "stage " + stage.get("name") + " wrote no file");
+    }
+    // each engine is timed PEER_RUNS times and its best run is the one compared
+    @SuppressWarnings("unchecked")
+    Map<String, Object> peer = (Map<String, Object>) outcome.results().get("peer");
+    for (String engine : List.of("duckdb", "spark_same_input")) {
+      @SuppressWarnings("unchecked")
+      List<Double> runs = (List<Double>) peer.get(engine + "_runs_seconds");
+      assertEquals(PipelineBenchmark.PEER_RUNS, runs.size(), engine + " runs");
+      assertEquals(Collections.min(runs), (double) peer.get(engine + "_seconds"), 0.0, engine + " best run");
     }
     assertTrue(ResultsTable.render(outcome.results()).contains("identical"));
     Path json = PipelineBenchmark.writeJson(outcome.results(), dir.resolve("results"), "tiny");
