@@ -216,9 +216,7 @@ public final class IncrementalBenchmark {
             Runtime.getRuntime().availableProcessors(), (double) incremental.get("full_refresh_best_seconds"), peerResults);
         results.put("peer", peerResults);
         peerDiffers = !comparison.identical();
-        System.out.printf("peer: DuckDB %.2f s (best of %s), feature job (--full-refresh, best) %.1f s, ratio %.1f; %s%n",
-            peerResults.get("duckdb_seconds"), peerResults.get("duckdb_runs_seconds"), incremental.get("full_refresh_best_seconds"),
-            peerResults.get("ratio_features_job_to_duckdb"), comparison.describe());
+        System.out.println(ResultsTable.peerLine(peerResults));
       }
       Path file = PipelineBenchmark.writeJson(results, outDir, name + "-incremental");
       System.out.println("results: " + file);

@@ -24,7 +24,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -213,8 +212,8 @@ public final class PipelineBenchmark {
 
   /**
    * Exports the analytics inputs to Parquet (untimed), times DuckDB's feature query and Spark's
-   * {@link WalletFeatures} over the same files (best of {@link #PEER_RUNS} each), and compares DuckDB's features with the feature
-   * job's partition of {@code asOf}, which must be written.
+   * {@link WalletFeatures} over the same files (best of {@link #PEER_RUNS} runs each), and compares
+   * DuckDB's features with the feature job's partition of {@code asOf}, which must be written.
    */
   FeatureComparison.Result runPeer(LocalDate asOf, Path workDir, int threads, double featuresJobSeconds,
                                            Map<String, Object> out) throws Exception {
@@ -228,26 +227,26 @@ public final class PipelineBenchmark {
     FeatureComparison.Result comparison;
     try (Connection duck = DuckDbFeatures.open(threads)) {
       out.put("engine", "duckdb " + duck.getMetaData().getDatabaseProductVersion());
-      // Best of PEER_RUNS for both engines: the feature job's figure is a warm one too, and a cold
-      // first query (file metadata, page cache) took DuckDB twice its warm time at L's volume.
-      long[] wallets = new long[1];
-      List<Double> duckRuns = timedRuns(() -> {
+      // Best of PEER_RUNS for both engines: the feature job's figure is a warm one too, and DuckDB's
+      // cold first run (file metadata, page cache) took up to ~1.4x its best at L's volume.
+      TimedRuns<Long> duckRuns = TimedRuns.of(PEER_RUNS, () -> {
         Files.deleteIfExists(duckOut);
-        wallets[0] = DuckDbFeatures.writeParquet(duck, export, asOf, duckOut);
+        return DuckDbFeatures.writeParquet(duck, export, asOf, duckOut);
       });
-      double duckSeconds = Collections.min(duckRuns);
-      out.put("duckdb_runs_seconds", duckRuns);
-      out.put("duckdb_seconds", duckSeconds);
-      out.put("wallets", wallets[0]);
+      out.put("duckdb_runs_seconds", duckRuns.seconds());
+      out.put("duckdb_seconds", duckRuns.best());
+      out.put("wallets", duckRuns.lastResult());
 
-      List<Double> sparkRuns = timedRuns(() -> ParquetExport.sparkFeatures(spark, export, asOf).write().mode("overwrite")
-          .parquet(workDir.resolve("spark-features").toString()));
-      double sparkSameInput = Collections.min(sparkRuns);
-      out.put("spark_same_input_runs_seconds", sparkRuns);
-      out.put("spark_same_input_seconds", sparkSameInput);
+      TimedRuns<Void> sparkRuns = TimedRuns.of(PEER_RUNS, () -> {
+        ParquetExport.sparkFeatures(spark, export, asOf).write().mode("overwrite")
+            .parquet(workDir.resolve("spark-features").toString());
+        return null;
+      });
+      out.put("spark_same_input_runs_seconds", sparkRuns.seconds());
+      out.put("spark_same_input_seconds", sparkRuns.best());
       out.put("features_job_seconds", featuresJobSeconds);
-      out.put("ratio_features_job_to_duckdb", featuresJobSeconds / duckSeconds);
-      out.put("ratio_spark_same_input_to_duckdb", sparkSameInput / duckSeconds);
+      out.put("ratio_features_job_to_duckdb", featuresJobSeconds / duckRuns.best());
+      out.put("ratio_spark_same_input_to_duckdb", sparkRuns.best() / duckRuns.best());
 
       Dataset<Row> sparkFeatures = tables.read(tables.catalog().table("analytics.wallet_features"))
           .where("as_of_date = DATE'" + asOf + "'");
@@ -259,21 +258,6 @@ public final class PipelineBenchmark {
     out.put("mismatch_examples", comparison.examples());
     out.put("comparison", comparison.describe());
     return comparison;
-  }
-
-  /** Wall seconds of each of {@link #PEER_RUNS} runs of {@code run}. */
-  private static List<Double> timedRuns(PeerRun run) throws Exception {
-    List<Double> seconds = new ArrayList<>();
-    for (int i = 0; i < PEER_RUNS; i++) {
-      long started = System.nanoTime();
-      run.run();
-      seconds.add(Rates.seconds(System.nanoTime() - started));
-    }
-    return seconds;
-  }
-
-  private interface PeerRun {
-    void run() throws Exception;
   }
 
   private Map<String, Object> sparkFacts() {

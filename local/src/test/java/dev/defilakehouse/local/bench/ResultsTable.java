@@ -32,15 +32,24 @@ final class ResultsTable {
     }
     Map<String, Object> peer = (Map<String, Object>) results.get("peer");
     if (peer != null) {
-      out.append(String.format("peer %s (%s threads): %.2f s (best of %s); Spark feature job %.2f s (ratio %.2f);"
-              + " Spark on the same Parquet %.2f s (best of %s, ratio %.2f); %s%n",
-          peer.get("engine"), peer.get("threads"), (double) peer.get("duckdb_seconds"), peer.get("duckdb_runs_seconds"),
-          (double) peer.get("features_job_seconds"), (double) peer.get("ratio_features_job_to_duckdb"),
-          (double) peer.get("spark_same_input_seconds"), peer.get("spark_same_input_runs_seconds"),
-          (double) peer.get("ratio_spark_same_input_to_duckdb"),
-          peer.get("comparison")));
+      out.append(peerLine(peer)).append(System.lineSeparator());
     }
     return out.toString();
+  }
+
+  /** The peer's figures in one line: each engine's best run with all its runs, and the ratios. */
+  static String peerLine(Map<String, Object> peer) {
+    return String.format("peer %s (%s threads): %.2f s (runs %s); Spark feature job %.2f s (ratio %.2f);"
+            + " Spark on the same Parquet %.2f s (runs %s, ratio %.2f); %s",
+        peer.get("engine"), peer.get("threads"), (double) peer.get("duckdb_seconds"), runs(peer.get("duckdb_runs_seconds")),
+        (double) peer.get("features_job_seconds"), (double) peer.get("ratio_features_job_to_duckdb"),
+        (double) peer.get("spark_same_input_seconds"), runs(peer.get("spark_same_input_runs_seconds")),
+        (double) peer.get("ratio_spark_same_input_to_duckdb"), peer.get("comparison"));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String runs(Object seconds) {
+    return ((List<Double>) seconds).stream().map(s -> String.format("%.2f", s)).toList().toString();
   }
 
   private static String mib(long bytes) {

@@ -63,7 +63,9 @@ public final class StagePipeline {
         .otherwise(concat_ws("|", lit("incomplete"), col(RECORD_KEY), coalesce(col(PAYLOAD), lit(""))));
     // Both windows are partitioned by the group first, so they share one shuffle (a group is one
     // key when the key is complete, and conflicts are only flagged then); two fingerprints differ
-    // exactly when the group's set of fingerprints has more than one element.
+    // exactly when the group's set of fingerprints has more than one element. Group and rule text
+    // are real columns: an expression in a window's partitioning gets a fresh alias per window,
+    // and Spark then cannot see that two windows are partitioned alike.
     WindowSpec sameGroup = Window.partitionBy(col(GROUP));
     Dataset<Row> fingerprinted = typed
         .withColumn(FINGERPRINT, sha2(to_json(struct(content)), 256))
