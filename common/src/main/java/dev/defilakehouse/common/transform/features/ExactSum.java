@@ -38,9 +38,7 @@ final class ExactSum {
 
   /** The parts of {@code value} (a double; null gives null parts) as columns {@code name_whole, name_nano, name_atto}. */
   static List<Column> parts(Column value, String name) {
-    Column x = when(abs(value).geq(lit(LIMIT)), raise_error(lit(
-        "an ETH value of 1e18 or more cannot be summed exactly (" + name + "); check the token prices and amounts")))
-        .otherwise(value);
+    Column x = when(abs(value).geq(lit(LIMIT)), raise_error(lit(tooLarge(name)))).otherwise(value);
     Column whole = floor(x);
     Column nanos = x.minus(whole).multiply(lit((double) BILLION));
     Column nano = floor(nanos);
@@ -84,6 +82,79 @@ final class ExactSum {
     return col(name + PARTS.get(0)).cast("double")
         .plus(col(name + PARTS.get(1)).cast("double").multiply(lit(1e-9)))
         .plus(col(name + PARTS.get(2)).cast("double").multiply(lit(1e-18)));
+  }
+
+  /**
+   * The parts of {@code x}, as {@link #parts} computes them in Spark, bit for bit, for code that
+   * aggregates inside a task ({@link DayLocalHealth}); refused as there.
+   */
+  static long[] partsOf(double x, String name) {
+    if (!(Math.abs(x) < LIMIT)) {
+      throw new ArithmeticException(tooLarge(name));
+    }
+    long whole = (long) Math.floor(x);
+    double nanos = (x - (double) whole) * (double) BILLION;
+    long nano = (long) Math.floor(nanos);
+    long atto = (long) Math.rint((nanos - (double) nano) * (double) BILLION);
+    return new long[] {whole, nano, atto};
+  }
+
+  /** {@link #toDouble(String)} of parts held in a task, the same double. */
+  static double toDouble(long[] parts) {
+    return (double) parts[0] + (double) parts[1] * 1e-9 + (double) parts[2] * 1e-18;
+  }
+
+  /** A running sum of parts inside a task: null (never added to) until a value comes. */
+  static final class Total implements java.io.Serializable {
+    private long[] parts;
+
+    /** Adds parts (null: nothing). */
+    void add(long[] more) {
+      if (more != null) {
+        add(more[0], more[1], more[2]);
+      }
+    }
+
+    /** Adds the parts at {@code ordinal}, {@code ordinal + 1}, {@code ordinal + 2} of a row (null: nothing). */
+    void add(org.apache.spark.sql.catalyst.InternalRow row, int ordinal) {
+      if (!row.isNullAt(ordinal)) {
+        add(row.getLong(ordinal), row.getLong(ordinal + 1), row.getLong(ordinal + 2));
+      }
+    }
+
+    private void add(long whole, long nano, long atto) {
+      if (parts == null) {
+        parts = new long[] {whole, nano, atto};
+        return;
+      }
+      try {
+        parts[0] = Math.addExact(parts[0], whole);
+        parts[1] = Math.addExact(parts[1], nano);
+        parts[2] = Math.addExact(parts[2], atto);
+      } catch (ArithmeticException e) {
+        throw new ArithmeticException("long overflow: a sum of ETH values beyond ~9.2e18 cannot be held exactly;"
+            + " check the token prices and amounts");
+      }
+    }
+
+    /** The parts, or null when nothing was added. */
+    long[] parts() {
+      return parts;
+    }
+
+    /** The parts as three boxed values for a row: nulls when nothing was added. */
+    Long[] boxed() {
+      return parts == null ? new Long[3] : new Long[] {parts[0], parts[1], parts[2]};
+    }
+  }
+
+  /** Column names of the parts of {@code name}, in order. */
+  static List<String> partNames(String name) {
+    return PARTS.stream().map(p -> name + p).toList();
+  }
+
+  private static String tooLarge(String name) {
+    return "an ETH value of 1e18 or more cannot be summed exactly (" + name + "); check the token prices and amounts";
   }
 
   /** ⌊v / 10⁹⌋ for negative v too. */

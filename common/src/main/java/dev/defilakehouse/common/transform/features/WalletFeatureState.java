@@ -119,23 +119,23 @@ public final class WalletFeatureState {
    * asOf, i.e. state(asOf) itself. The inputs may hold more rows; only these are used.
    */
   public static Dataset<Row> aggregate(WalletFeatures.Inputs inputs, Optional<LocalDate> after, LocalDate asOf) {
-    Dataset<Row> events = WalletFeatures.walletEvents(inputs, asOf);
-    if (after.isPresent()) {
-      events = events.where(col("block_timestamp").geq(lit(Timestamp.from(WalletFeatures.startOf(after.get())))));
-    }
+    Dataset<Row> events = after.map(a -> WalletFeatures.walletEvents(inputs, asOf)
+            .where(col("block_timestamp").geq(lit(Timestamp.from(WalletFeatures.startOf(a))))))
+        .orElseGet(() -> WalletFeatures.walletEvents(inputs, asOf));
     Dataset<Row> health = inputs.dailyHealth().where(col("snapshot_date").leq(date(asOf)));
     if (after.isPresent()) {
       health = health.where(col("snapshot_date").gt(date(after.get())));
     }
-    if (after.isEmpty()) {
-      // Over the whole history, one shuffle per input by wallet: every grouping below and the join
-      // have wallet among their keys, so Spark runs them in place instead of shuffling after each.
-      // A day's increment is too small for that to pay for the extra stage.
-      events = events.repartition(col(FeatureColumns.WALLET_ADDRESS));
-      health = health.repartition(col(FeatureColumns.WALLET_ADDRESS));
-    }
-    Dataset<Row> joined = eventAggregates(WalletFeatures.distinctEvents(events))
-        .join(healthAggregates(health, asOf), FeatureColumns.WALLET_ADDRESS, "full_outer");
+    // Read whole day by whole day (the analytics tables' layout), each task finishes its days and
+    // only per-wallet partials are shuffled; otherwise every row is shuffled by wallet.
+    Dataset<Row> eventRows = withParts(events, col("amount_eth"), "amount");
+    Dataset<Row> perProtocol = DayLocalEvents.perProtocol(eventRows.select(DayLocalEvents.inputColumns()))
+        .orElseGet(() -> perProtocol(WalletFeatures.distinctEvents(wholeHistory(events, after))));
+    Dataset<Row> healthRows = healthRows(health);
+    Dataset<Row> perWalletHealth = DayLocalHealth.perWallet(healthRows.select(DayLocalHealth.inputColumns()), asOf)
+        .orElseGet(() -> healthAggregates(wholeHistory(healthRows, after), asOf));
+    Dataset<Row> joined = eventAggregates(perProtocol)
+        .join(perWalletHealth, FeatureColumns.WALLET_ADDRESS, "full_outer");
     return canonical(joined, asOf);
   }
 
@@ -212,16 +212,29 @@ public final class WalletFeatureState {
     return rows.select(out.toArray(Column[]::new));
   }
 
-  /** Per wallet from its distinct events: per kind count, priced count and exact sum; times; protocol sets. */
-  private static Dataset<Row> eventAggregates(Dataset<Row> events) {
-    List<Column> perProtocolAggregates = new ArrayList<>(List.of(
+  /**
+   * Over the whole history, the shuffling plans shuffle each input once by wallet: every grouping
+   * after it and the join have wallet among their keys, so Spark runs them in place instead of
+   * shuffling after each. A day's increment is too small for that to pay for the extra stage.
+   */
+  private static Dataset<Row> wholeHistory(Dataset<Row> rows, Optional<LocalDate> after) {
+    return after.isEmpty() ? rows.repartition(col(FeatureColumns.WALLET_ADDRESS)) : rows;
+  }
+
+  /** Per wallet, kind and protocol from distinct events: count, priced count, first and last time, exact sum. */
+  private static Dataset<Row> perProtocol(Dataset<Row> events) {
+    List<Column> aggregates = new ArrayList<>(List.of(
         count("amount_eth").as("priced"),
         min("block_timestamp").as("first_at"),
         max("block_timestamp").as("last_at")));
-    perProtocolAggregates.addAll(ExactSum.sums("amount", "amount"));
-    Dataset<Row> perProtocol = withParts(events, col("amount_eth"), "amount")
+    aggregates.addAll(ExactSum.sums("amount", "amount"));
+    return withParts(events, col("amount_eth"), "amount")
         .groupBy(FeatureColumns.WALLET_ADDRESS, "kind", "protocol")
-        .agg(count(lit(1)).as("n"), perProtocolAggregates.toArray(Column[]::new));
+        .agg(count(lit(1)).as("n"), aggregates.toArray(Column[]::new));
+  }
+
+  /** Per wallet from {@link #perProtocol}: per kind count, priced count and exact sum; times; protocol sets. */
+  private static Dataset<Row> eventAggregates(Dataset<Row> perProtocol) {
     List<Column> aggregates = new ArrayList<>();
     Map<String, Column> decimals = new LinkedHashMap<>();
     for (String kind : KINDS) {
@@ -239,17 +252,21 @@ public final class WalletFeatureState {
         .withColumns(decimals);
   }
 
-  /**
-   * Per wallet from its days, as {@link WalletFeatures} defines them (per day: maximum risk
-   * factor, sums over protocols), with the day's sums exact so the order of the protocols' rows
-   * cannot change a bit.
-   */
-  private static Dataset<Row> healthAggregates(Dataset<Row> health, LocalDate asOf) {
+  /** The daily health rows with a wallet, their risk factor as a double and the exact parts of the summed values. */
+  private static Dataset<Row> healthRows(Dataset<Row> health) {
     Dataset<Row> rows = health.where(col("wallet_address").isNotNull())
         .withColumn("rf", col("risk_factor").cast("double"));
     rows = withParts(rows, col("collateral_eth").cast("double"), "collateral");
     rows = withParts(rows, col("available_borrows_eth").cast("double"), "available");
-    rows = withParts(rows, col("borrow_eth").cast("double"), "borrow");
+    return withParts(rows, col("borrow_eth").cast("double"), "borrow");
+  }
+
+  /**
+   * Per wallet from its days ({@link #healthRows}), as {@link WalletFeatures} defines them (per day: maximum risk
+   * factor, sums over protocols), with the day's sums exact so the order of the protocols' rows
+   * cannot change a bit.
+   */
+  private static Dataset<Row> healthAggregates(Dataset<Row> rows, LocalDate asOf) {
     List<Column> perDay = new ArrayList<>();
     for (String summed : List.of("collateral", "available", "borrow")) {
       perDay.addAll(ExactSum.sums(summed, summed));

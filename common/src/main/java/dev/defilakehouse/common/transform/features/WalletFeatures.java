@@ -124,7 +124,8 @@ public final class WalletFeatures {
         col("event_id"),
         col("protocol"),
         col("block_timestamp"),
-        col("amount_eth").cast("double").as("amount_eth"));
+        col("amount_eth").cast("double").as("amount_eth"),
+        col("block_date"));
   }
 
   /**

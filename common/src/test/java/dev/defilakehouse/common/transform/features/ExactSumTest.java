@@ -63,6 +63,40 @@ class ExactSumTest {
   }
 
   @Test
+  void partsMadeInsideATaskAreSparksPartsBitForBitAndTheirDoubleToo() {
+    java.util.Random random = new java.util.Random(20261206);
+    List<Double> xs = new ArrayList<>(List.of(0.0, -0.0, 1e-18, -1e-18, 0.9999999999999999, 1.0 / 3, -2.5, 7e17,
+        -7e17, 1e6, Math.nextDown(1e18), 5e-324));
+    for (int i = 0; i < 2000; i++) {
+      xs.add((random.nextDouble() - 0.5) * Math.pow(10, random.nextInt(36) - 18));
+    }
+    List<Row> fromSpark = withParts(values(xs.stream().mapToDouble(Double::doubleValue).toArray()))
+        .select(col("x"), col("x_whole"), col("x_nano"), col("x_atto"), ExactSum.toDouble("x")).collectAsList();
+    for (Row row : fromSpark) {
+      long[] parts = ExactSum.partsOf(row.getDouble(0), "x");
+      assertEquals(List.of(row.getLong(1), row.getLong(2), row.getLong(3)), List.of(parts[0], parts[1], parts[2]),
+          "parts of " + row.getDouble(0));
+      assertEquals(Double.doubleToRawLongBits(row.getDouble(4)), Double.doubleToRawLongBits(ExactSum.toDouble(parts)),
+          "double of the parts of " + row.getDouble(0));
+    }
+    for (double refused : new double[] {1e18, -1e18, Double.NaN, Double.POSITIVE_INFINITY}) {
+      Exception e = assertThrows(ArithmeticException.class, () -> ExactSum.partsOf(refused, "x"));
+      assertTrue(e.getMessage().contains("cannot be summed exactly"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aTotalInsideATaskFailsOnOverflowAndIsNullUntilAdded() {
+    ExactSum.Total total = new ExactSum.Total();
+    assertNull(total.parts());
+    total.add(null);
+    assertNull(total.parts());
+    total.add(new long[] {Long.MAX_VALUE - 1, 0, 0});
+    Exception e = assertThrows(ArithmeticException.class, () -> total.add(new long[] {2, 0, 0}));
+    assertTrue(e.getMessage().contains("overflow"), e.getMessage());
+  }
+
+  @Test
   void carriesFromTheSmallPartsReachTheWholePart() {
     double[] xs = new double[3000];
     Arrays.fill(xs, 0.9999999999999999);
