@@ -26,8 +26,8 @@ import org.apache.spark.unsafe.types.UTF8String;
 /**
  * The per (wallet, kind, protocol) event aggregates of {@link WalletFeatureState} when the events
  * are read {@link WholeDayScan whole day by whole day}: copies of an event share its block date, so
- * each task keeps them apart with a map of one day's events and folds the distinct events into
- * partial aggregates; only those are shuffled, instead of every event twice (distinct, then
+ * each task tells them apart among the events of the day it is reading, per wallet, kind and
+ * protocol, and folds the distinct events into partial aggregates; only those are shuffled, instead of every event twice (distinct, then
  * grouping). Same values, bit for bit, as the shuffling plan: the amount's exact parts come from
  * the same Spark expressions, and the maximum amount follows Spark's ordering of doubles.
  */
@@ -87,35 +87,21 @@ final class DayLocalEvents implements FlatMapFunction<Iterator<InternalRow>, Row
 
   @Override
   public Iterator<Row> call(Iterator<InternalRow> rows) {
+    // One map for the task: a group's day is finished when the group next shows up on another
+    // date, or at the end, because the task reads each of its dates in one run.
     Map<Group, Totals> groups = new HashMap<>();
-    Map<EventKey, Event> events = new HashMap<>();
-    int date = 0;
     while (rows.hasNext()) {
       InternalRow row = rows.next();
-      int rowDate = row.getInt(DATE);
-      if (rowDate != date && !events.isEmpty()) {
-        fold(events, groups);
+      Totals totals = groups.get(Group.of(row, false));
+      if (totals == null) {
+        totals = new Totals();
+        groups.put(Group.of(row, true), totals);
       }
-      date = rowDate;
-      EventKey key = EventKey.of(row, false);
-      Event event = events.get(key);
-      if (event == null) {
-        event = new Event(row);
-        events.put(EventKey.of(row, true), event);
-      } else {
-        event.add(row);
-      }
+      totals.add(row);
     }
-    fold(events, groups);
     List<Row> out = new ArrayList<>(groups.size());
     groups.forEach((group, totals) -> out.add(totals.row(group)));
     return out.iterator();
-  }
-
-  private static void fold(Map<EventKey, Event> events, Map<Group, Totals> groups) {
-    events.forEach((key, event) ->
-        groups.computeIfAbsent(new Group(key.wallet, key.kind, key.protocol), g -> new Totals()).add(event));
-    events.clear();
   }
 
   private static UTF8String string(InternalRow row, int ordinal, boolean copy) {
@@ -126,24 +112,22 @@ final class DayLocalEvents implements FlatMapFunction<Iterator<InternalRow>, Row
     return copy ? s.clone() : s; // the row's bytes are reused for the next row
   }
 
-  /** What makes events copies of one another (the shuffling plan's distinct). */
-  private record EventKey(UTF8String wallet, UTF8String kind, UTF8String eventId, UTF8String protocol) {
-    static EventKey of(InternalRow row, boolean copy) {
-      return new EventKey(string(row, WALLET, copy), string(row, KIND, copy), string(row, EVENT_ID, copy),
-          string(row, PROTOCOL, copy));
+  private record Group(UTF8String wallet, UTF8String kind, UTF8String protocol) {
+    static Group of(InternalRow row, boolean copy) {
+      return new Group(string(row, WALLET, copy), string(row, KIND, copy), string(row, PROTOCOL, copy));
     }
   }
 
-  private record Group(UTF8String wallet, UTF8String kind, UTF8String protocol) {}
-
   /** One distinct event: its earliest time and largest amount, with that amount's parts. */
   private static final class Event {
+    final UTF8String id;
     long micros;
     boolean hasAmount;
     double amount;
-    long[] parts;
+    final long[] parts = new long[3];
 
-    Event(InternalRow row) {
+    Event(UTF8String id, InternalRow row) {
+      this.id = id;
       micros = row.getLong(TIMESTAMP);
       add(row);
     }
@@ -155,32 +139,79 @@ final class DayLocalEvents implements FlatMapFunction<Iterator<InternalRow>, Row
         if (!hasAmount || DayLocalHealth.greater(value, amount)) {
           hasAmount = true;
           amount = value;
-          parts = new long[] {row.getLong(PARTS), row.getLong(PARTS + 1), row.getLong(PARTS + 2)};
+          for (int i = 0; i < parts.length; i++) {
+            parts[i] = row.getLong(PARTS + i);
+          }
         }
       }
     }
   }
 
-  /** The distinct events of one wallet, kind and protocol in this task. */
+  /** The distinct events of one wallet, kind and protocol in this task: those of the day being read, and the totals. */
   private static final class Totals {
+    private static final int INDEXED_FROM = 16;
+    private int date;
+    private final List<Event> day = new ArrayList<>(1);
+    private Map<UTF8String, Event> dayIndex; // only for a busy day, where a linear search would not do
     long n;
     long priced;
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
-    final ExactSum.Total amount = new ExactSum.Total();
+    final ExactSum.Slots amount = new ExactSum.Slots(1);
 
-    void add(Event event) {
-      n++;
-      priced += event.hasAmount ? 1 : 0;
-      first = Math.min(first, event.micros);
-      last = Math.max(last, event.micros);
-      amount.add(event.parts);
+    void add(InternalRow row) {
+      int rowDate = row.getInt(DATE);
+      if (!day.isEmpty() && rowDate != date) {
+        endDay();
+      }
+      date = rowDate;
+      UTF8String id = row.isNullAt(EVENT_ID) ? null : row.getUTF8String(EVENT_ID);
+      Event copy = find(id);
+      if (copy != null) {
+        copy.add(row);
+        return;
+      }
+      Event event = new Event(id == null ? null : id.clone(), row);
+      day.add(event);
+      if (dayIndex != null) {
+        dayIndex.put(event.id, event);
+      } else if (day.size() >= INDEXED_FROM) {
+        dayIndex = new HashMap<>();
+        day.forEach(e -> dayIndex.put(e.id, e));
+      }
+    }
+
+    private Event find(UTF8String id) {
+      if (dayIndex != null) {
+        return dayIndex.get(id);
+      }
+      for (Event e : day) {
+        if (java.util.Objects.equals(e.id, id)) {
+          return e;
+        }
+      }
+      return null;
+    }
+
+    private void endDay() {
+      for (Event event : day) {
+        n++;
+        priced += event.hasAmount ? 1 : 0;
+        first = Math.min(first, event.micros);
+        last = Math.max(last, event.micros);
+        if (event.hasAmount) {
+          amount.add(0, event.parts[0], event.parts[1], event.parts[2]);
+        }
+      }
+      day.clear();
+      dayIndex = null;
     }
 
     Row row(Group group) {
+      endDay();
       List<Object> values = new ArrayList<>(Arrays.asList(group.wallet().toString(), group.kind().toString(),
           group.protocol() == null ? null : group.protocol().toString(), n, priced, first, last));
-      values.addAll(Arrays.asList(amount.boxed()));
+      values.addAll(amount.boxed(0));
       return RowFactory.create(values.toArray());
     }
   }

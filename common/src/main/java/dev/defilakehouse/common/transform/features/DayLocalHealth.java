@@ -26,8 +26,7 @@ import org.apache.spark.unsafe.types.UTF8String;
 /**
  * The per-wallet health aggregates of {@link WalletFeatureState} when the daily health is read
  * {@link WholeDayScan whole day by whole day}: each task folds its days into per-wallet partial
- * aggregates with a map of one day's wallets at a time, and only those partials (a row per wallet
- * and task) are shuffled. Without it, every daily health row is shuffled and 24M (wallet, day)
+ * aggregates as it reads them, and only those partials (a row per wallet and task) are shuffled. Without it, every daily health row is shuffled and 24M (wallet, day)
  * keys are hashed at L's size, more time than DuckDB's whole feature query.
  *
  * <p>Same values, bit for bit, as the shuffling plan in {@link WalletFeatureState}: the rows' exact
@@ -49,7 +48,7 @@ final class DayLocalHealth implements FlatMapFunction<Iterator<InternalRow>, Row
 
   private final int asOfDay;
 
-  private DayLocalHealth(LocalDate asOf) {
+  DayLocalHealth(LocalDate asOf) {
     this.asOfDay = (int) asOf.toEpochDay();
   }
 
@@ -107,36 +106,22 @@ final class DayLocalHealth implements FlatMapFunction<Iterator<InternalRow>, Row
 
   @Override
   public Iterator<Row> call(Iterator<InternalRow> rows) {
+    // One map for the task: a wallet's day is finished when the wallet next shows up on another
+    // date, or at the end, because the task reads each of its dates in one run.
     Map<UTF8String, Wallet> wallets = new HashMap<>();
-    Map<UTF8String, Day> days = new HashMap<>();
-    int date = 0;
     while (rows.hasNext()) {
       InternalRow row = rows.next();
-      int rowDate = row.getInt(DATE);
-      if (rowDate != date && !days.isEmpty()) {
-        fold(days, date, wallets);
+      UTF8String address = row.getUTF8String(WALLET);
+      Wallet wallet = wallets.get(address);
+      if (wallet == null) {
+        wallet = new Wallet(asOfDay);
+        wallets.put(address.clone(), wallet); // the row's bytes are reused for the next row
       }
-      date = rowDate;
-      UTF8String wallet = row.getUTF8String(WALLET);
-      Day day = days.get(wallet);
-      if (day == null) {
-        day = new Day();
-        days.put(wallet.clone(), day); // the row's bytes are reused for the next row
-      }
-      day.add(row);
-    }
-    if (!days.isEmpty()) {
-      fold(days, date, wallets);
+      wallet.add(row);
     }
     List<Row> out = new ArrayList<>(wallets.size());
-    wallets.forEach((wallet, w) -> out.add(w.row(wallet.toString())));
+    wallets.forEach((address, wallet) -> out.add(wallet.row(address.toString())));
     return out.iterator();
-  }
-
-  private void fold(Map<UTF8String, Day> days, int date, Map<UTF8String, Wallet> wallets) {
-    boolean atT = date == asOfDay;
-    days.forEach((wallet, day) -> wallets.computeIfAbsent(wallet, w -> new Wallet()).add(day, atT));
-    days.clear();
   }
 
   /** Spark's {@code a > b} and {@code max} on doubles: NaN above everything, -0.0 equal to 0.0. */
@@ -144,13 +129,45 @@ final class DayLocalHealth implements FlatMapFunction<Iterator<InternalRow>, Row
     return SQLOrderingUtil.compareDoubles(a, b) > 0;
   }
 
-  /** One wallet's rows of one day: the maximum risk factor and exact sums over its protocols. */
-  private static final class Day {
-    boolean hasRf;
-    double rf;
-    final ExactSum.Total[] sums = {new ExactSum.Total(), new ExactSum.Total(), new ExactSum.Total()};
+  /** One wallet's days in this task: the day being read, and what its finished days add up to. */
+  private static final class Wallet {
+    // exact sums: the day being read (over its protocols), then the finished days' WALLET_SUMS
+    private static final int DAY = 0;
+    private static final int TOTALS = SUMMED.length;
+    private static final int COLLATERAL = TOTALS;
+    private static final int AVAILABLE = TOTALS + 1;
+    private static final int BORROW = TOTALS + 2;
+    private static final int RISK_X_BORROW = TOTALS + 3;
+    private static final int RISK = TOTALS + 4;
+    private static final int COLLATERAL_AT = TOTALS + 5;
+    private static final int AVAILABLE_AT = TOTALS + 6;
+
+    private final int asOfDay;
+    private final ExactSum.Slots sums = new ExactSum.Slots(TOTALS + WALLET_SUMS.size());
+    private boolean inDay;
+    private int date;
+    private boolean hasRf;
+    private double rf;
+    private long collateralDays;
+    private long availableDays;
+    private long riskDays;
+    private long riskAboveDays;
+    private boolean hasRiskMax;
+    private double riskMax;
+    private boolean hasRiskAt;
+    private double riskAt;
+
+    Wallet(int asOfDay) {
+      this.asOfDay = asOfDay;
+    }
 
     void add(InternalRow row) {
+      int rowDate = row.getInt(DATE);
+      if (inDay && rowDate != date) {
+        endDay();
+      }
+      inDay = true;
+      date = rowDate;
       if (!row.isNullAt(RF)) {
         double value = row.getDouble(RF);
         if (!hasRf || greater(value, rf)) {
@@ -158,63 +175,56 @@ final class DayLocalHealth implements FlatMapFunction<Iterator<InternalRow>, Row
           hasRf = true;
         }
       }
-      for (int i = 0; i < sums.length; i++) {
-        sums[i].add(row, PARTS + 3 * i);
+      for (int i = 0; i < SUMMED.length; i++) {
+        sums.add(DAY + i, row, PARTS + 3 * i);
       }
     }
-  }
 
-  /** One wallet's days in this task. */
-  private static final class Wallet {
-    long collateralDays;
-    long availableDays;
-    long riskDays;
-    long riskAboveDays;
-    Double riskMax;
-    Double riskAt;
-    final ExactSum.Total collateral = new ExactSum.Total();
-    final ExactSum.Total available = new ExactSum.Total();
-    final ExactSum.Total borrow = new ExactSum.Total();
-    final ExactSum.Total riskXBorrow = new ExactSum.Total();
-    final ExactSum.Total risk = new ExactSum.Total();
-    final ExactSum.Total collateralAt = new ExactSum.Total();
-    final ExactSum.Total availableAt = new ExactSum.Total();
-
-    void add(Day day, boolean atT) {
-      long[] dayCollateral = day.sums[0].parts();
-      long[] dayAvailable = day.sums[1].parts();
-      long[] dayBorrow = day.sums[2].parts();
-      collateralDays += dayCollateral == null ? 0 : 1;
-      availableDays += dayAvailable == null ? 0 : 1;
-      collateral.add(dayCollateral);
-      available.add(dayAvailable);
-      borrow.add(dayBorrow);
-      if (day.hasRf) {
+    private void endDay() {
+      boolean hasCollateral = sums.has(DAY);
+      boolean hasAvailable = sums.has(DAY + 1);
+      boolean hasBorrow = sums.has(DAY + 2);
+      collateralDays += hasCollateral ? 1 : 0;
+      availableDays += hasAvailable ? 1 : 0;
+      sums.add(COLLATERAL, sums, DAY);
+      sums.add(AVAILABLE, sums, DAY + 1);
+      sums.add(BORROW, sums, DAY + 2);
+      if (hasRf) {
         riskDays++;
-        if (riskMax == null || greater(day.rf, riskMax)) {
-          riskMax = day.rf;
+        if (!hasRiskMax || greater(rf, riskMax)) {
+          riskMax = rf;
+          hasRiskMax = true;
         }
-        if (greater(day.rf, WalletFeatures.RISK_FACTOR_THRESHOLD)) {
+        if (greater(rf, WalletFeatures.RISK_FACTOR_THRESHOLD)) {
           riskAboveDays++;
         }
-        risk.add(ExactSum.partsOf(day.rf, "rf"));
-        if (dayBorrow != null) {
-          riskXBorrow.add(ExactSum.partsOf(day.rf * ExactSum.toDouble(dayBorrow), "rf_x_borrow"));
+        sums.addPartsOf(RISK, rf, "rf");
+        if (hasBorrow) {
+          sums.addPartsOf(RISK_X_BORROW, rf * sums.toDouble(DAY + 2), "rf_x_borrow");
         }
       }
-      if (atT) {
-        riskAt = day.hasRf ? day.rf : null;
-        collateralAt.add(dayCollateral);
-        availableAt.add(dayAvailable);
+      if (date == asOfDay) {
+        hasRiskAt = hasRf;
+        riskAt = rf;
+        sums.add(COLLATERAL_AT, sums, DAY);
+        sums.add(AVAILABLE_AT, sums, DAY + 1);
+      }
+      inDay = false;
+      hasRf = false;
+      for (int i = 0; i < SUMMED.length; i++) {
+        sums.clear(DAY + i);
       }
     }
 
     Row row(String wallet) {
+      if (inDay) {
+        endDay();
+      }
       List<Object> values = new ArrayList<>(List.of(wallet, collateralDays, availableDays, riskDays, riskAboveDays));
-      values.add(riskMax);
-      values.add(riskAt);
-      for (ExactSum.Total total : List.of(collateral, available, borrow, riskXBorrow, risk, collateralAt, availableAt)) {
-        values.addAll(java.util.Arrays.asList(total.boxed()));
+      values.add(hasRiskMax ? riskMax : null);
+      values.add(hasRiskAt ? riskAt : null);
+      for (int slot = TOTALS; slot < TOTALS + WALLET_SUMS.size(); slot++) {
+        values.addAll(sums.boxed(slot));
       }
       return RowFactory.create(values.toArray());
     }

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import java.math.BigDecimal;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
 
@@ -101,50 +102,81 @@ final class ExactSum {
 
   /** {@link #toDouble(String)} of parts held in a task, the same double. */
   static double toDouble(long[] parts) {
-    return (double) parts[0] + (double) parts[1] * 1e-9 + (double) parts[2] * 1e-18;
+    return toDouble(parts[0], parts[1], parts[2]);
   }
 
-  /** A running sum of parts inside a task: null (never added to) until a value comes. */
-  static final class Total implements java.io.Serializable {
-    private long[] parts;
+  private static double toDouble(long whole, long nano, long atto) {
+    return (double) whole + (double) nano * 1e-9 + (double) atto * 1e-18;
+  }
 
-    /** Adds parts (null: nothing). */
-    void add(long[] more) {
-      if (more != null) {
-        add(more[0], more[1], more[2]);
+  /**
+   * Running sums of parts inside a task, several in one array (a wallet's sums sit together in
+   * memory): each slot is null (never added to) until a value comes.
+   */
+  static final class Slots implements java.io.Serializable {
+    private final long[] parts;
+    private long added; // bit i: slot i has a value
+
+    Slots(int slots) {
+      if (slots > Long.SIZE) {
+        throw new IllegalArgumentException("at most " + Long.SIZE + " slots");
       }
+      parts = new long[3 * slots];
     }
 
     /** Adds the parts at {@code ordinal}, {@code ordinal + 1}, {@code ordinal + 2} of a row (null: nothing). */
-    void add(org.apache.spark.sql.catalyst.InternalRow row, int ordinal) {
+    void add(int slot, org.apache.spark.sql.catalyst.InternalRow row, int ordinal) {
       if (!row.isNullAt(ordinal)) {
-        add(row.getLong(ordinal), row.getLong(ordinal + 1), row.getLong(ordinal + 2));
+        add(slot, row.getLong(ordinal), row.getLong(ordinal + 1), row.getLong(ordinal + 2));
       }
     }
 
-    private void add(long whole, long nano, long atto) {
-      if (parts == null) {
-        parts = new long[] {whole, nano, atto};
-        return;
+    /** Adds slot {@code from} of {@code other} (null: nothing). */
+    void add(int slot, Slots other, int from) {
+      if (other.has(from)) {
+        add(slot, other.parts[3 * from], other.parts[3 * from + 1], other.parts[3 * from + 2]);
       }
+    }
+
+    /** Adds the parts of {@code x} ({@link #partsOf}). */
+    void addPartsOf(int slot, double x, String name) {
+      long[] p = partsOf(x, name);
+      add(slot, p[0], p[1], p[2]);
+    }
+
+    void add(int slot, long whole, long nano, long atto) {
+      int i = 3 * slot;
       try {
-        parts[0] = Math.addExact(parts[0], whole);
-        parts[1] = Math.addExact(parts[1], nano);
-        parts[2] = Math.addExact(parts[2], atto);
+        parts[i] = Math.addExact(parts[i], whole);
+        parts[i + 1] = Math.addExact(parts[i + 1], nano);
+        parts[i + 2] = Math.addExact(parts[i + 2], atto);
       } catch (ArithmeticException e) {
         throw new ArithmeticException("long overflow: a sum of ETH values beyond ~9.2e18 cannot be held exactly;"
             + " check the token prices and amounts");
       }
+      added |= 1L << slot;
     }
 
-    /** The parts, or null when nothing was added. */
-    long[] parts() {
-      return parts;
+    boolean has(int slot) {
+      return (added & (1L << slot)) != 0;
     }
 
-    /** The parts as three boxed values for a row: nulls when nothing was added. */
-    Long[] boxed() {
-      return parts == null ? new Long[3] : new Long[] {parts[0], parts[1], parts[2]};
+    /** {@link ExactSum#toDouble(long[])} of a slot that has a value. */
+    double toDouble(int slot) {
+      int i = 3 * slot;
+      return ExactSum.toDouble(parts[i], parts[i + 1], parts[i + 2]);
+    }
+
+    /** Back to nothing added. */
+    void clear(int slot) {
+      Arrays.fill(parts, 3 * slot, 3 * slot + 3, 0L);
+      added &= ~(1L << slot);
+    }
+
+    /** The parts of a slot as three boxed values for a row: nulls when nothing was added. */
+    List<Long> boxed(int slot) {
+      int i = 3 * slot;
+      return has(slot) ? List.of(parts[i], parts[i + 1], parts[i + 2]) : Arrays.asList(null, null, null);
     }
   }
 

@@ -86,13 +86,19 @@ class ExactSumTest {
   }
 
   @Test
-  void aTotalInsideATaskFailsOnOverflowAndIsNullUntilAdded() {
-    ExactSum.Total total = new ExactSum.Total();
-    assertNull(total.parts());
-    total.add(null);
-    assertNull(total.parts());
-    total.add(new long[] {Long.MAX_VALUE - 1, 0, 0});
-    Exception e = assertThrows(ArithmeticException.class, () -> total.add(new long[] {2, 0, 0}));
+  void slotsInsideATaskAreNullUntilAddedAddExactlyAndFailOnOverflow() {
+    ExactSum.Slots sums = new ExactSum.Slots(2);
+    sums.add(1, sums, 0); // a slot without a value adds nothing
+    assertEquals(Arrays.asList(null, null, null), sums.boxed(1));
+    sums.add(1, 1, 999_999_999, 999_999_999);
+    sums.add(0, sums, 1);
+    sums.add(1, sums, 1);
+    assertEquals(List.of(1L, 999_999_999L, 999_999_999L), sums.boxed(0));
+    assertEquals(List.of(2L, 1_999_999_998L, 1_999_999_998L), sums.boxed(1));
+    sums.clear(0);
+    assertEquals(Arrays.asList(null, null, null), sums.boxed(0));
+    sums.add(0, Long.MAX_VALUE - 1, 0, 0);
+    Exception e = assertThrows(ArithmeticException.class, () -> sums.add(0, 2, 0, 0));
     assertTrue(e.getMessage().contains("overflow"), e.getMessage());
   }
 
