@@ -27,8 +27,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * The per (wallet, kind, protocol) event aggregates of {@link WalletFeatureState} when the events
  * are read {@link WholeDayScan whole day by whole day}: copies of an event share its block date, so
  * each task tells them apart among the events of the day it is reading, per wallet, kind and
- * protocol, and folds the distinct events into partial aggregates; only those are shuffled, instead of every event twice (distinct, then
- * grouping). Same values, bit for bit, as the shuffling plan: the amount's exact parts come from
+ * protocol, and folds the distinct events into partial aggregates; only those are shuffled,
+ * instead of every event twice (distinct, then grouping). Same values, bit for bit, as the shuffling plan: the amount's exact parts come from
  * the same Spark expressions, and the maximum amount follows Spark's ordering of doubles.
  */
 final class DayLocalEvents implements FlatMapFunction<Iterator<InternalRow>, Row> {

@@ -26,8 +26,9 @@ import org.apache.spark.unsafe.types.UTF8String;
 /**
  * The per-wallet health aggregates of {@link WalletFeatureState} when the daily health is read
  * {@link WholeDayScan whole day by whole day}: each task folds its days into per-wallet partial
- * aggregates as it reads them, and only those partials (a row per wallet and task) are shuffled. Without it, every daily health row is shuffled and 24M (wallet, day)
- * keys are hashed at L's size, more time than DuckDB's whole feature query.
+ * aggregates as it reads them, and only those partials (a row per wallet and task) are shuffled.
+ * Without it, every daily health row is shuffled and 24M (wallet, day) keys are hashed at L's
+ * size, more time than DuckDB's whole feature query.
  *
  * <p>Same values, bit for bit, as the shuffling plan in {@link WalletFeatureState}: the rows' exact
  * parts come from the same Spark expressions, the per-day ones from {@link ExactSum#partsOf}, and
