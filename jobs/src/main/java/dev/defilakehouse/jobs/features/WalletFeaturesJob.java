@@ -42,8 +42,32 @@ public final class WalletFeaturesJob implements LakehouseJob {
   public static final String STATE = "analytics.wallet_feature_state";
   private static final Logger LOG = LoggerFactory.getLogger(WalletFeaturesJob.class);
 
+  /**
+   * Spark's estimate of the cost of opening a file, for this job's reads. The analytics tables hold
+   * one small file per date, and the default (4 MiB) packs ~30 of them into a task; each task
+   * emits a partial row per wallet it met when it aggregates whole days (docs/features.md), so at
+   * L's size 124 event tasks sent 2.7M partials on. Closer to the files' size, a task takes more
+   * days: 26 tasks, 0.9M partials, the full recompute ~8 s faster (BENCHMARKS.md).
+   */
+  static final String OPEN_COST = "spark.sql.files.openCostInBytes";
+  static final String OPEN_COST_BYTES = String.valueOf(512 * 1024);
+
   @Override
   public void run(JobContext ctx) {
+    var conf = ctx.spark().conf();
+    if (conf.contains(OPEN_COST)) { // chosen by whoever started the session: theirs
+      runWithConf(ctx);
+      return;
+    }
+    conf.set(OPEN_COST, OPEN_COST_BYTES);
+    try {
+      runWithConf(ctx);
+    } finally {
+      conf.unset(OPEN_COST); // the session may run other jobs after this one
+    }
+  }
+
+  private void runWithConf(JobContext ctx) {
     LocalDate asOf = AsOfDate.of(ctx.config().interval());
     TableSpec state = ctx.table(STATE);
     TableSpec features = ctx.table(NAME);

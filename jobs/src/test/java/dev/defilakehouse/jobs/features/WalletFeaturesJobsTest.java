@@ -102,6 +102,21 @@ class WalletFeaturesJobsTest {
   }
 
   @Test
+  void theJobsFileOpenCostIsItsOwnAndASessionsChoiceIsKept(@TempDir Path root) throws Exception {
+    lakehouseWithAnalytics(root);
+    run(WalletFeaturesJob.NAME, root, T1, "own-cost");
+    assertFalse(spark.conf().contains(WalletFeaturesJob.OPEN_COST), "the session is left as the job found it");
+
+    spark.conf().set(WalletFeaturesJob.OPEN_COST, "1234567");
+    try {
+      run(WalletFeaturesJob.NAME, root, T2, "session-cost");
+      assertEquals("1234567", spark.conf().get(WalletFeaturesJob.OPEN_COST));
+    } finally {
+      spark.conf().unset(WalletFeaturesJob.OPEN_COST);
+    }
+  }
+
+  @Test
   void theGatePassesOnGoodFeaturesAndFailsOnACorruptedPartitionRecordingBoth(@TempDir Path root) throws Exception {
     LakehouseTables tables = lakehouseWithAnalytics(root);
     run(WalletFeaturesJob.NAME, root, T1, "features-t1");
