@@ -55,15 +55,16 @@ public final class WalletFeaturesJob implements LakehouseJob {
   @Override
   public void run(JobContext ctx) {
     var conf = ctx.spark().conf();
-    if (conf.contains(OPEN_COST)) { // chosen by whoever started the session: theirs
-      runWithConf(ctx);
-      return;
+    boolean ours = !conf.contains(OPEN_COST); // one chosen by whoever started the session stays
+    if (ours) {
+      conf.set(OPEN_COST, OPEN_COST_BYTES);
     }
-    conf.set(OPEN_COST, OPEN_COST_BYTES);
     try {
       runWithConf(ctx);
     } finally {
-      conf.unset(OPEN_COST); // the session may run other jobs after this one
+      if (ours) {
+        conf.unset(OPEN_COST); // the session may run other jobs after this one
+      }
     }
   }
 

@@ -28,8 +28,9 @@ import org.apache.spark.unsafe.types.UTF8String;
  * are read {@link WholeDayScan whole day by whole day}: copies of an event share its block date, so
  * each task tells them apart among the events of the day it is reading, per wallet, kind and
  * protocol, and folds the distinct events into partial aggregates; only those are shuffled,
- * instead of every event twice (distinct, then grouping). Same values, bit for bit, as the shuffling plan: the amount's exact parts come from
- * the same Spark expressions, and the maximum amount follows Spark's ordering of doubles.
+ * instead of every event twice (distinct, then grouping). Same values, bit for bit, as the
+ * shuffling plan: the amount's exact parts come from the same Spark expressions, and the maximum
+ * amount follows Spark's ordering of doubles.
  */
 final class DayLocalEvents implements FlatMapFunction<Iterator<InternalRow>, Row> {
   private static final int WALLET = 0;
@@ -44,10 +45,11 @@ final class DayLocalEvents implements FlatMapFunction<Iterator<InternalRow>, Row
 
   /**
    * The aggregates per wallet, kind and protocol (n, priced, first_at, last_at and the parts of
-   * amount, as the shuffling plan's) of events with the columns of {@link #inputColumns}, or empty
-   * when they are not read whole day by day.
+   * amount, as the shuffling plan's) of wallet events ({@code WalletFeatures.walletEvents}), or
+   * empty when they are not read whole day by day.
    */
-  static Optional<Dataset<Row>> perProtocol(Dataset<Row> events) {
+  static Optional<Dataset<Row>> perProtocol(Dataset<Row> walletEvents) {
+    Dataset<Row> events = walletEvents.select(inputColumns());
     return WholeDayScan.of(events, "block_date").map(scan -> {
       Dataset<Row> partials = events.sparkSession().createDataFrame(
           scan.toJavaRDD().mapPartitions(new DayLocalEvents()), PARTIAL);
@@ -62,11 +64,11 @@ final class DayLocalEvents implements FlatMapFunction<Iterator<InternalRow>, Row
     });
   }
 
-  /** The columns {@link #perProtocol} needs, from wallet events with the parts of amount added. */
-  static Column[] inputColumns() {
+  /** The columns the fold reads, in its ordinals' order, from wallet events (the parts of amount made here). */
+  private static Column[] inputColumns() {
     List<Column> columns = new ArrayList<>(List.of(col(FeatureColumns.WALLET_ADDRESS), col("kind"), col("event_id"),
         col("protocol"), col("block_timestamp"), col("amount_eth")));
-    ExactSum.partNames("amount").forEach(name -> columns.add(col(name)));
+    columns.addAll(ExactSum.parts(col("amount_eth"), "amount"));
     columns.add(col("block_date"));
     return columns.toArray(Column[]::new);
   }
@@ -87,35 +89,24 @@ final class DayLocalEvents implements FlatMapFunction<Iterator<InternalRow>, Row
 
   @Override
   public Iterator<Row> call(Iterator<InternalRow> rows) {
-    // One map for the task: a group's day is finished when the group next shows up on another
-    // date, or at the end, because the task reads each of its dates in one run.
-    Map<Group, Totals> groups = new HashMap<>();
-    while (rows.hasNext()) {
-      InternalRow row = rows.next();
-      Totals totals = groups.get(Group.of(row, false));
-      if (totals == null) {
-        totals = new Totals();
-        groups.put(Group.of(row, true), totals);
-      }
-      totals.add(row);
-    }
-    List<Row> out = new ArrayList<>(groups.size());
-    groups.forEach((group, totals) -> out.add(totals.row(group)));
-    return out.iterator();
+    return DayFold.perKey(rows, DATE, Group::of, Group::copy, Totals::new, (group, totals) -> totals.row(group));
   }
 
-  private static UTF8String string(InternalRow row, int ordinal, boolean copy) {
-    if (row.isNullAt(ordinal)) {
-      return null;
-    }
-    UTF8String s = row.getUTF8String(ordinal);
-    return copy ? s.clone() : s; // the row's bytes are reused for the next row
-  }
-
+  /** A view of the row's (wallet, kind, protocol): its strings point into the row's bytes until copied. */
   private record Group(UTF8String wallet, UTF8String kind, UTF8String protocol) {
-    static Group of(InternalRow row, boolean copy) {
-      return new Group(string(row, WALLET, copy), string(row, KIND, copy), string(row, PROTOCOL, copy));
+    static Group of(InternalRow row) {
+      // wallet and kind are never null here (walletEvents keeps events with a wallet; kind is a literal)
+      return new Group(row.getUTF8String(WALLET), row.getUTF8String(KIND),
+          row.isNullAt(PROTOCOL) ? null : row.getUTF8String(PROTOCOL));
     }
+
+    Group copy() {
+      return new Group(wallet.clone(), kind.clone(), copyOf(protocol));
+    }
+  }
+
+  private static UTF8String copyOf(UTF8String s) {
+    return s == null ? null : s.clone();
   }
 
   /** One distinct event: its earliest time and largest amount, with that amount's parts. */
@@ -136,7 +127,7 @@ final class DayLocalEvents implements FlatMapFunction<Iterator<InternalRow>, Row
       micros = Math.min(micros, row.getLong(TIMESTAMP));
       if (!row.isNullAt(AMOUNT)) {
         double value = row.getDouble(AMOUNT);
-        if (!hasAmount || DayLocalHealth.greater(value, amount)) {
+        if (!hasAmount || DayFold.greater(value, amount)) {
           hasAmount = true;
           amount = value;
           for (int i = 0; i < parts.length; i++) {
@@ -148,9 +139,8 @@ final class DayLocalEvents implements FlatMapFunction<Iterator<InternalRow>, Row
   }
 
   /** The distinct events of one wallet, kind and protocol in this task: those of the day being read, and the totals. */
-  private static final class Totals {
+  private static final class Totals extends DayFold {
     private static final int INDEXED_FROM = 16;
-    private int date;
     private final List<Event> day = new ArrayList<>(1);
     private Map<UTF8String, Event> dayIndex; // only for a busy day, where a linear search would not do
     long n;
@@ -159,19 +149,15 @@ final class DayLocalEvents implements FlatMapFunction<Iterator<InternalRow>, Row
     long last = Long.MIN_VALUE;
     final ExactSum.Slots amount = new ExactSum.Slots(1);
 
-    void add(InternalRow row) {
-      int rowDate = row.getInt(DATE);
-      if (!day.isEmpty() && rowDate != date) {
-        endDay();
-      }
-      date = rowDate;
+    @Override
+    void addToDay(InternalRow row) {
       UTF8String id = row.isNullAt(EVENT_ID) ? null : row.getUTF8String(EVENT_ID);
       Event copy = find(id);
       if (copy != null) {
         copy.add(row);
         return;
       }
-      Event event = new Event(id == null ? null : id.clone(), row);
+      Event event = new Event(copyOf(id), row);
       day.add(event);
       if (dayIndex != null) {
         dayIndex.put(event.id, event);
@@ -193,7 +179,8 @@ final class DayLocalEvents implements FlatMapFunction<Iterator<InternalRow>, Row
       return null;
     }
 
-    private void endDay() {
+    @Override
+    void endDay(int date) {
       for (Event event : day) {
         n++;
         priced += event.hasAmount ? 1 : 0;
@@ -207,8 +194,8 @@ final class DayLocalEvents implements FlatMapFunction<Iterator<InternalRow>, Row
       dayIndex = null;
     }
 
+    /** The partial row of {@link #finish}ed totals. */
     Row row(Group group) {
-      endDay();
       List<Object> values = new ArrayList<>(Arrays.asList(group.wallet().toString(), group.kind().toString(),
           group.protocol() == null ? null : group.protocol().toString(), n, priced, first, last));
       values.addAll(amount.boxed(0));

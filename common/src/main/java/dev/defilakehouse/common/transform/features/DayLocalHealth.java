@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.sum;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +17,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.util.SQLOrderingUtil;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.unsafe.types.UTF8String;
@@ -49,16 +47,17 @@ final class DayLocalHealth implements FlatMapFunction<Iterator<InternalRow>, Row
 
   private final int asOfDay;
 
-  DayLocalHealth(LocalDate asOf) {
+  private DayLocalHealth(LocalDate asOf) {
     this.asOfDay = (int) asOf.toEpochDay();
   }
 
   /**
-   * The health aggregates per wallet (as {@code WalletFeatureState.healthAggregates}) of
-   * {@code rows} — wallet_address, snapshot_date, rf (double), then the {@link ExactSum} parts of
-   * collateral, available and borrow — or empty when they are not read whole day by day.
+   * The health aggregates per wallet (as {@code WalletFeatureState.healthAggregates}) of health
+   * rows with wallet_address, snapshot_date, rf (double) and the {@link ExactSum} parts of
+   * collateral, available and borrow, or empty when they are not read whole day by day.
    */
-  static Optional<Dataset<Row>> perWallet(Dataset<Row> rows, LocalDate asOf) {
+  static Optional<Dataset<Row>> perWallet(Dataset<Row> healthRows, LocalDate asOf) {
+    Dataset<Row> rows = healthRows.select(inputColumns());
     return WholeDayScan.of(rows, "snapshot_date").map(scan -> {
       Dataset<Row> partials = rows.sparkSession().createDataFrame(
           scan.toJavaRDD().mapPartitions(new DayLocalHealth(asOf)), PARTIAL);
@@ -80,8 +79,8 @@ final class DayLocalHealth implements FlatMapFunction<Iterator<InternalRow>, Row
     });
   }
 
-  /** The columns {@link #perWallet} needs, from health rows with the parts of each of SUMMED added. */
-  static Column[] inputColumns() {
+  /** The columns the fold reads, in its ordinals' order. */
+  private static Column[] inputColumns() {
     List<Column> columns = new ArrayList<>(List.of(col(FeatureColumns.WALLET_ADDRESS), col("snapshot_date"), col("rf")));
     for (String summed : SUMMED) {
       ExactSum.partNames(summed).forEach(name -> columns.add(col(name)));
@@ -107,31 +106,12 @@ final class DayLocalHealth implements FlatMapFunction<Iterator<InternalRow>, Row
 
   @Override
   public Iterator<Row> call(Iterator<InternalRow> rows) {
-    // One map for the task: a wallet's day is finished when the wallet next shows up on another
-    // date, or at the end, because the task reads each of its dates in one run.
-    Map<UTF8String, Wallet> wallets = new HashMap<>();
-    while (rows.hasNext()) {
-      InternalRow row = rows.next();
-      UTF8String address = row.getUTF8String(WALLET);
-      Wallet wallet = wallets.get(address);
-      if (wallet == null) {
-        wallet = new Wallet(asOfDay);
-        wallets.put(address.clone(), wallet); // the row's bytes are reused for the next row
-      }
-      wallet.add(row);
-    }
-    List<Row> out = new ArrayList<>(wallets.size());
-    wallets.forEach((address, wallet) -> out.add(wallet.row(address.toString())));
-    return out.iterator();
-  }
-
-  /** Spark's {@code a > b} and {@code max} on doubles: NaN above everything, -0.0 equal to 0.0. */
-  static boolean greater(double a, double b) {
-    return SQLOrderingUtil.compareDoubles(a, b) > 0;
+    return DayFold.perKey(rows, DATE, row -> row.getUTF8String(WALLET), UTF8String::clone,
+        () -> new Wallet(asOfDay), (address, wallet) -> wallet.row(address.toString()));
   }
 
   /** One wallet's days in this task: the day being read, and what its finished days add up to. */
-  private static final class Wallet {
+  private static final class Wallet extends DayFold {
     // exact sums: the day being read (over its protocols), then the finished days' WALLET_SUMS
     private static final int DAY = 0;
     private static final int TOTALS = SUMMED.length;
@@ -145,8 +125,6 @@ final class DayLocalHealth implements FlatMapFunction<Iterator<InternalRow>, Row
 
     private final int asOfDay;
     private final ExactSum.Slots sums = new ExactSum.Slots(TOTALS + WALLET_SUMS.size());
-    private boolean inDay;
-    private int date;
     private boolean hasRf;
     private double rf;
     private long collateralDays;
@@ -162,16 +140,11 @@ final class DayLocalHealth implements FlatMapFunction<Iterator<InternalRow>, Row
       this.asOfDay = asOfDay;
     }
 
-    void add(InternalRow row) {
-      int rowDate = row.getInt(DATE);
-      if (inDay && rowDate != date) {
-        endDay();
-      }
-      inDay = true;
-      date = rowDate;
+    @Override
+    void addToDay(InternalRow row) {
       if (!row.isNullAt(RF)) {
         double value = row.getDouble(RF);
-        if (!hasRf || greater(value, rf)) {
+        if (!hasRf || DayFold.greater(value, rf)) {
           rf = value;
           hasRf = true;
         }
@@ -181,7 +154,8 @@ final class DayLocalHealth implements FlatMapFunction<Iterator<InternalRow>, Row
       }
     }
 
-    private void endDay() {
+    @Override
+    void endDay(int date) {
       boolean hasCollateral = sums.has(DAY);
       boolean hasAvailable = sums.has(DAY + 1);
       boolean hasBorrow = sums.has(DAY + 2);
@@ -192,11 +166,11 @@ final class DayLocalHealth implements FlatMapFunction<Iterator<InternalRow>, Row
       sums.add(BORROW, sums, DAY + 2);
       if (hasRf) {
         riskDays++;
-        if (!hasRiskMax || greater(rf, riskMax)) {
+        if (!hasRiskMax || DayFold.greater(rf, riskMax)) {
           riskMax = rf;
           hasRiskMax = true;
         }
-        if (greater(rf, WalletFeatures.RISK_FACTOR_THRESHOLD)) {
+        if (DayFold.greater(rf, WalletFeatures.RISK_FACTOR_THRESHOLD)) {
           riskAboveDays++;
         }
         sums.addPartsOf(RISK, rf, "rf");
@@ -210,17 +184,14 @@ final class DayLocalHealth implements FlatMapFunction<Iterator<InternalRow>, Row
         sums.add(COLLATERAL_AT, sums, DAY);
         sums.add(AVAILABLE_AT, sums, DAY + 1);
       }
-      inDay = false;
       hasRf = false;
       for (int i = 0; i < SUMMED.length; i++) {
         sums.clear(DAY + i);
       }
     }
 
+    /** The partial row of a {@link #finish}ed wallet. */
     Row row(String wallet) {
-      if (inDay) {
-        endDay();
-      }
       List<Object> values = new ArrayList<>(List.of(wallet, collateralDays, availableDays, riskDays, riskAboveDays));
       values.add(hasRiskMax ? riskMax : null);
       values.add(hasRiskAt ? riskAt : null);

@@ -113,7 +113,7 @@ final class ExactSum {
    * Running sums of parts inside a task, several in one array (a wallet's sums sit together in
    * memory): each slot is null (never added to) until a value comes.
    */
-  static final class Slots implements java.io.Serializable {
+  static final class Slots {
     private final long[] parts;
     private long added; // bit i: slot i has a value
 

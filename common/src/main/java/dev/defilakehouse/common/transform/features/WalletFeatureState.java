@@ -119,24 +119,28 @@ public final class WalletFeatureState {
    * asOf, i.e. state(asOf) itself. The inputs may hold more rows; only these are used.
    */
   public static Dataset<Row> aggregate(WalletFeatures.Inputs inputs, Optional<LocalDate> after, LocalDate asOf) {
-    Dataset<Row> events = after.map(a -> WalletFeatures.walletEvents(inputs, asOf)
-            .where(col("block_timestamp").geq(lit(Timestamp.from(WalletFeatures.startOf(a))))))
-        .orElseGet(() -> WalletFeatures.walletEvents(inputs, asOf));
+    Dataset<Row> events = eventsIn(inputs, after, asOf);
     Dataset<Row> health = inputs.dailyHealth().where(col("snapshot_date").leq(date(asOf)));
     if (after.isPresent()) {
       health = health.where(col("snapshot_date").gt(date(after.get())));
     }
     // Read whole day by whole day (the analytics tables' layout), each task finishes its days and
     // only per-wallet partials are shuffled; otherwise every row is shuffled by wallet.
-    Dataset<Row> eventRows = withParts(events, col("amount_eth"), "amount");
-    Dataset<Row> perProtocol = DayLocalEvents.perProtocol(eventRows.select(DayLocalEvents.inputColumns()))
+    Dataset<Row> perProtocol = DayLocalEvents.perProtocol(events)
         .orElseGet(() -> perProtocol(WalletFeatures.distinctEvents(wholeHistory(events, after))));
     Dataset<Row> healthRows = healthRows(health);
-    Dataset<Row> perWalletHealth = DayLocalHealth.perWallet(healthRows.select(DayLocalHealth.inputColumns()), asOf)
+    Dataset<Row> perWalletHealth = DayLocalHealth.perWallet(healthRows, asOf)
         .orElseGet(() -> healthAggregates(wholeHistory(healthRows, after), asOf));
     Dataset<Row> joined = eventAggregates(perProtocol)
         .join(perWalletHealth, FeatureColumns.WALLET_ADDRESS, "full_outer");
     return canonical(joined, asOf);
+  }
+
+  /** The wallet events with {@code after 00:00 <= block_timestamp < asOf 00:00} (no lower bound without after). */
+  private static Dataset<Row> eventsIn(WalletFeatures.Inputs inputs, Optional<LocalDate> after, LocalDate asOf) {
+    Dataset<Row> events = WalletFeatures.walletEvents(inputs, asOf);
+    return after.isEmpty() ? events
+        : events.where(col("block_timestamp").geq(lit(Timestamp.from(WalletFeatures.startOf(after.get())))));
   }
 
   /**

@@ -29,8 +29,8 @@ import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The rows of a date-partitioned read, as Spark's tasks will read them, when every date's rows
- * come whole and in one run to one task: then a per-day grouping can be finished inside each task,
- * with a map of one day's keys, instead of shuffling every row and hashing every (wallet, day).
+ * come whole and in one run to one task: then a per-day grouping can be finished inside each task
+ * ({@link DayFold}), instead of shuffling every row and hashing every (wallet, day).
  *
  * <p>Spark promises no such layout, so it is checked on the very plan whose rows are returned: the
  * plan may only scan, filter and project (or union such reads), and in every scan task the files
