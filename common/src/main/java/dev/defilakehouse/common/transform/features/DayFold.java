@@ -6,9 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
-import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.SQLOrderingUtil;
@@ -46,25 +44,44 @@ abstract class DayFold {
     }
   }
 
-  /**
-   * One row per key of a task's rows, from the fold of each key's rows. {@code key} may return a
-   * view of the row (its bytes are reused for the next row); {@code copy} makes the key kept.
-   */
-  static <K, F extends DayFold> Iterator<Row> perKey(Iterator<InternalRow> rows, int dateOrdinal,
-      Function<InternalRow, K> key, UnaryOperator<K> copy, Supplier<F> fold, BiFunction<K, F, Row> toRow) {
-    Map<K, F> folds = new HashMap<>();
+  /** How a fold's key is read from a row: packed into longs when it fits, else as an object. */
+  interface Keys<K> {
+    /** Packs the row's key into {@code key} ({@link PackedKeyTable#WORDS} longs); false when it does not fit. */
+    boolean pack(InternalRow row, long[] key);
+
+    /** The key a packed one stands for. */
+    K unpack(long[] key);
+
+    /** The row's key as an object of its own (the row's bytes are reused for the next row), for one that does not pack. */
+    K copyOf(InternalRow row);
+  }
+
+  /** One row per key of a task's rows, from the fold of each key's rows. */
+  static <K, F extends DayFold> Iterator<Row> perKey(Iterator<InternalRow> rows, int dateOrdinal, Keys<K> keys,
+      Supplier<F> fold, BiFunction<K, F, Row> toRow) {
+    PackedKeyTable<F> packed = new PackedKeyTable<>();
+    Map<K, F> unpacked = new HashMap<>(); // keys too long to pack: none among wallet addresses
+    long[] key = new long[PackedKeyTable.WORDS];
     while (rows.hasNext()) {
       InternalRow row = rows.next();
-      K viewed = key.apply(row);
-      F folded = folds.get(viewed);
-      if (folded == null) {
-        folded = fold.get();
-        folds.put(copy.apply(viewed), folded);
+      F folded;
+      if (keys.pack(row, key)) {
+        folded = packed.get(key);
+        if (folded == null) {
+          folded = fold.get();
+          packed.put(key, folded);
+        }
+      } else {
+        folded = unpacked.computeIfAbsent(keys.copyOf(row), k -> fold.get());
       }
       folded.add(row, row.getInt(dateOrdinal));
     }
-    List<Row> out = new ArrayList<>(folds.size());
-    folds.forEach((k, folded) -> {
+    List<Row> out = new ArrayList<>(packed.size() + unpacked.size());
+    packed.forEach((k, folded) -> {
+      folded.finish();
+      out.add(toRow.apply(keys.unpack(k), folded));
+    });
+    unpacked.forEach((k, folded) -> {
       folded.finish();
       out.add(toRow.apply(k, folded));
     });

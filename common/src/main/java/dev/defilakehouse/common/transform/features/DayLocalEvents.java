@@ -89,7 +89,50 @@ final class DayLocalEvents implements FlatMapFunction<Iterator<InternalRow>, Row
 
   @Override
   public Iterator<Row> call(Iterator<InternalRow> rows) {
-    return DayFold.perKey(rows, DATE, Group::of, Group::copy, Totals::new, (group, totals) -> totals.row(group));
+    return DayFold.perKey(rows, DATE, new GroupKeys(), Totals::new, (group, totals) -> totals.row(group));
+  }
+
+  /**
+   * A row's (wallet, kind, protocol), packed as the wallet with a code for the kind and one for
+   * the protocol: both are a handful of names, coded in the order this task meets them.
+   */
+  private static final class GroupKeys implements DayFold.Keys<Group> {
+    private static final int CODES = 255; // a tag byte; protocol code 0 is a null protocol
+    private final List<UTF8String> kinds = new ArrayList<>();
+    private final List<UTF8String> protocols = new ArrayList<>();
+
+    @Override
+    public boolean pack(InternalRow row, long[] key) {
+      int kind = code(kinds, row.getUTF8String(KIND));
+      int protocol = row.isNullAt(PROTOCOL) ? 0 : code(protocols, row.getUTF8String(PROTOCOL));
+      return kind > 0 && protocol >= 0 && PackedKeyTable.pack(row.getUTF8String(WALLET), kind, protocol, key);
+    }
+
+    /** 1 + the name's index in {@code names}, added when new; -1 once all codes are taken by others. */
+    private static int code(List<UTF8String> names, UTF8String name) {
+      for (int i = 0; i < names.size(); i++) {
+        if (names.get(i).equals(name)) {
+          return i + 1;
+        }
+      }
+      if (names.size() == CODES) {
+        return -1;
+      }
+      names.add(name.clone());
+      return names.size();
+    }
+
+    @Override
+    public Group unpack(long[] key) {
+      int protocol = PackedKeyTable.tag1(key);
+      return new Group(PackedKeyTable.string(key), kinds.get(PackedKeyTable.tag0(key) - 1),
+          protocol == 0 ? null : protocols.get(protocol - 1));
+    }
+
+    @Override
+    public Group copyOf(InternalRow row) {
+      return Group.of(row).copy();
+    }
   }
 
   /** A view of the row's (wallet, kind, protocol): its strings point into the row's bytes until copied. */

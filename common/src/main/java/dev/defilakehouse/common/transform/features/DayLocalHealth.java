@@ -106,8 +106,26 @@ final class DayLocalHealth implements FlatMapFunction<Iterator<InternalRow>, Row
 
   @Override
   public Iterator<Row> call(Iterator<InternalRow> rows) {
-    return DayFold.perKey(rows, DATE, row -> row.getUTF8String(WALLET), UTF8String::clone,
-        () -> new Wallet(asOfDay), (address, wallet) -> wallet.row(address.toString()));
+    return DayFold.perKey(rows, DATE, new WalletKeys(), () -> new Wallet(asOfDay),
+        (address, wallet) -> wallet.row(address.toString()));
+  }
+
+  /** The wallet address of a row. */
+  private static final class WalletKeys implements DayFold.Keys<UTF8String> {
+    @Override
+    public boolean pack(InternalRow row, long[] key) {
+      return PackedKeyTable.pack(row.getUTF8String(WALLET), 0, 0, key);
+    }
+
+    @Override
+    public UTF8String unpack(long[] key) {
+      return PackedKeyTable.string(key);
+    }
+
+    @Override
+    public UTF8String copyOf(InternalRow row) {
+      return row.getUTF8String(WALLET).clone();
+    }
   }
 
   /** One wallet's days in this task: the day being read, and what its finished days add up to. */

@@ -30,6 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DayLocalAggregationTest {
   private static final String H = "0x00000000000000000000000000000000000000ab";
+  /** Keys too long to be packed into the task's table, and one far shorter than an address. */
+  private static final String LONG = "0x" + "cd".repeat(30);
+  private static final String SHORT = "w\u00e9";
   private static final LocalDate FIRST = LocalDate.parse("2024-01-01");
   private static final LocalDate LAST = LocalDate.parse("2024-01-05");
 
@@ -75,7 +78,10 @@ class DayLocalAggregationTest {
     }
   }
 
-  /** The shared fixtures plus a day with a null risk factor and a null collateral, and copies of an event with two amounts. */
+  /**
+   * The shared fixtures plus a day with a null risk factor and a null collateral, copies of an event
+   * with two amounts, and wallets too long and far shorter than an address.
+   */
   private WalletFeatures.Inputs inputs() {
     WalletFeatures.Inputs fixtures = FeatureFixtures.inputs(spark);
     List<Row> health = new ArrayList<>(fixtures.dailyHealth().collectAsList());
@@ -83,11 +89,21 @@ class DayLocalAggregationTest {
     health.add(withNull(hr(H, "compound_v2", "2024-01-03", 2, 1, 0.5, 0.3), "risk_factor"));
     health.add(withNull(hr(H, "aave_v2", "2024-01-04", 3, 2, 0, 0.7), "collateral_eth"));
     health.add(hr(H, "aave_v2", "2024-01-05", 0.1, 0.2, 0, 1.0 / 3));
+    health.add(hr(LONG, "aave_v2", "2024-01-02", 5, 1, 2, 0.4));
+    health.add(hr(LONG, "compound_v2", "2024-01-02", 1, 1, 0, 0.9));
+    health.add(hr(LONG, "aave_v2", "2024-01-04", 4, 1, 1, 0.5));
+    health.add(hr(SHORT, "compound_v2", "2024-01-03", 2, 0, 1, 0));
     Dataset<Row> deposits = fixtures.deposits().unionByName(FeatureFixtures.events(spark, "deposit",
         ev("0xh1:0", "aave_v2", "2024-01-03T05:00:00Z", H, H, 1.0 / 3),
         ev("0xh1:0", "aave_v2", "2024-01-03T05:00:00Z", H, H, 0.7), // a copy with another amount
         ev("0xh2:0", "compound_v2", "2024-01-03T09:00:00Z", B, B, 0.1),
-        ev("0xh3:0", "compound_v2", "2024-01-04T09:00:00Z", A, A, 0.2)));
+        ev("0xh3:0", "compound_v2", "2024-01-04T09:00:00Z", A, A, 0.2),
+        ev("0xl1:0", "aave_v2", "2024-01-02T01:00:00Z", LONG, LONG, 0.5),
+        ev("0xl1:0", "aave_v2", "2024-01-02T01:00:00Z", LONG, LONG, 0.5),
+        ev("0xl2:0", "compound_v2", "2024-01-03T01:00:00Z", LONG, LONG, 0.25),
+        ev("0xl3:0", "aave_v2", "2024-01-04T01:00:00Z", LONG, LONG, 1.5),
+        ev("0xs1:0", "aave_v2", "2024-01-02T02:00:00Z", SHORT, SHORT, 2.0),
+        ev("0xs2:0", "aave_v2", "2024-01-04T02:00:00Z", SHORT, SHORT, 0.125)));
     return new WalletFeatures.Inputs(deposits, fixtures.withdraws(), fixtures.borrows(), fixtures.repays(),
         fixtures.liquidations(), spark.createDataFrame(health, FeatureFixtures.HEALTH_SCHEMA));
   }
