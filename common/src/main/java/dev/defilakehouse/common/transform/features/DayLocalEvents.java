@@ -29,8 +29,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  * each task tells them apart among the events of the day it is reading, per wallet, kind and
  * protocol, and folds the distinct events into partial aggregates; only those are shuffled,
  * instead of every event twice (distinct, then grouping). Same values, bit for bit, as the
- * shuffling plan: the amount's exact parts come from the same Spark expressions, and the maximum
- * amount follows Spark's ordering of doubles.
+ * shuffling plan: the amount's exact parts come from {@link ExactSum#partsOf}, Spark's expressions
+ * in Java, and the maximum amount follows Spark's ordering of doubles.
  */
 final class DayLocalEvents implements FlatMapFunction<Iterator<InternalRow>, Row> {
   private static final int WALLET = 0;
@@ -39,8 +39,7 @@ final class DayLocalEvents implements FlatMapFunction<Iterator<InternalRow>, Row
   private static final int PROTOCOL = 3;
   private static final int TIMESTAMP = 4;
   private static final int AMOUNT = 5;
-  private static final int PARTS = 6;
-  private static final int DATE = 9;
+  private static final int DATE = 6;
   private static final StructType PARTIAL = partialSchema();
 
   /**
@@ -64,13 +63,10 @@ final class DayLocalEvents implements FlatMapFunction<Iterator<InternalRow>, Row
     });
   }
 
-  /** The columns the fold reads, in its ordinals' order, from wallet events (the parts of amount made here). */
+  /** The columns the fold reads, in its ordinals' order, from wallet events. */
   private static Column[] inputColumns() {
-    List<Column> columns = new ArrayList<>(List.of(col(FeatureColumns.WALLET_ADDRESS), col("kind"), col("event_id"),
-        col("protocol"), col("block_timestamp"), col("amount_eth")));
-    columns.addAll(ExactSum.parts(col("amount_eth"), "amount"));
-    columns.add(col("block_date"));
-    return columns.toArray(Column[]::new);
+    return new Column[] {col(FeatureColumns.WALLET_ADDRESS), col("kind"), col("event_id"), col("protocol"),
+        col("block_timestamp"), col("amount_eth"), col("block_date")};
   }
 
   private static StructType partialSchema() {
@@ -158,7 +154,7 @@ final class DayLocalEvents implements FlatMapFunction<Iterator<InternalRow>, Row
     long micros;
     boolean hasAmount;
     double amount;
-    final long[] parts = new long[3];
+    long[] parts; // of amount, once there is one
 
     Event(UTF8String id, InternalRow row) {
       this.id = id;
@@ -170,12 +166,11 @@ final class DayLocalEvents implements FlatMapFunction<Iterator<InternalRow>, Row
       micros = Math.min(micros, row.getLong(TIMESTAMP));
       if (!row.isNullAt(AMOUNT)) {
         double value = row.getDouble(AMOUNT);
+        long[] valueParts = ExactSum.partsOf(value, "amount"); // refuses a value too large, as Spark's parts do
         if (!hasAmount || DayFold.greater(value, amount)) {
           hasAmount = true;
           amount = value;
-          for (int i = 0; i < parts.length; i++) {
-            parts[i] = row.getLong(PARTS + i);
-          }
+          parts = valueParts;
         }
       }
     }

@@ -28,16 +28,17 @@ import org.apache.spark.unsafe.types.UTF8String;
  * Without it, every daily health row is shuffled and 24M (wallet, day) keys are hashed at L's
  * size, more time than DuckDB's whole feature query.
  *
- * <p>Same values, bit for bit, as the shuffling plan in {@link WalletFeatureState}: the rows' exact
- * parts come from the same Spark expressions, the per-day ones from {@link ExactSum#partsOf}, and
- * maxima and comparisons follow Spark's ordering of doubles.
+ * <p>Same values, bit for bit, as the shuffling plan in {@link WalletFeatureState}: the exact parts
+ * come from {@link ExactSum#partsOf}, Spark's expressions in Java (a row narrower by 9 columns),
+ * and maxima and comparisons follow Spark's ordering of doubles.
  */
 final class DayLocalHealth implements FlatMapFunction<Iterator<InternalRow>, Row> {
   private static final String[] SUMMED = {"collateral", "available", "borrow"};
+  private static final String[] SUMMED_COLUMNS = {"collateral_eth", "available_borrows_eth", "borrow_eth"};
   private static final int WALLET = 0;
   private static final int DATE = 1;
   private static final int RF = 2;
-  private static final int PARTS = 3; // then 3 parts for each of SUMMED
+  private static final int VALUES = 3; // then the values of SUMMED
 
   /** Sums kept per wallet, in row order: each as 3 parts. */
   private static final List<String> WALLET_SUMS = List.of(WalletFeatureState.COLLATERAL_SUM,
@@ -53,8 +54,8 @@ final class DayLocalHealth implements FlatMapFunction<Iterator<InternalRow>, Row
 
   /**
    * The health aggregates per wallet (as {@code WalletFeatureState.healthAggregates}) of health
-   * rows with wallet_address, snapshot_date, rf (double) and the {@link ExactSum} parts of
-   * collateral, available and borrow, or empty when they are not read whole day by day.
+   * rows ({@code WalletFeatureState.healthRows}: wallet_address, snapshot_date, rf as a double and
+   * the table's columns), or empty when they are not read whole day by day.
    */
   static Optional<Dataset<Row>> perWallet(Dataset<Row> healthRows, LocalDate asOf) {
     Dataset<Row> rows = healthRows.select(inputColumns());
@@ -82,8 +83,8 @@ final class DayLocalHealth implements FlatMapFunction<Iterator<InternalRow>, Row
   /** The columns the fold reads, in its ordinals' order. */
   private static Column[] inputColumns() {
     List<Column> columns = new ArrayList<>(List.of(col(FeatureColumns.WALLET_ADDRESS), col("snapshot_date"), col("rf")));
-    for (String summed : SUMMED) {
-      ExactSum.partNames(summed).forEach(name -> columns.add(col(name)));
+    for (String summed : SUMMED_COLUMNS) {
+      columns.add(col(summed).cast("double")); // as WalletFeatureState.healthRows sums them
     }
     return columns.toArray(Column[]::new);
   }
@@ -168,7 +169,9 @@ final class DayLocalHealth implements FlatMapFunction<Iterator<InternalRow>, Row
         }
       }
       for (int i = 0; i < SUMMED.length; i++) {
-        sums.add(DAY + i, row, PARTS + 3 * i);
+        if (!row.isNullAt(VALUES + i)) {
+          sums.addPartsOf(DAY + i, row.getDouble(VALUES + i), SUMMED[i]);
+        }
       }
     }
 
