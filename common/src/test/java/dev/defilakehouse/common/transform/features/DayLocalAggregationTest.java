@@ -93,7 +93,18 @@ class DayLocalAggregationTest {
     health.add(hr(LONG, "compound_v2", "2024-01-02", 1, 1, 0, 0.9));
     health.add(hr(LONG, "aave_v2", "2024-01-04", 4, 1, 1, 0.5));
     health.add(hr(SHORT, "compound_v2", "2024-01-03", 2, 0, 1, 0));
+    // A busy day (more events than a linear search is used for, some twice), then days of fewer
+    // events with ids of other lengths: the group's events are reused from day to day.
+    List<Object[]> busy = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      busy.add(ev("0xb" + i + ":0", "aave_v2", "2024-01-02T0" + (i % 10) + ":00:00Z", SHORT, SHORT, 0.5 + i));
+    }
+    busy.add(ev("0xb7:0", "aave_v2", "2024-01-02T00:30:00Z", SHORT, SHORT, 99.0)); // a copy: earlier, larger
+    busy.add(ev("0xb12:0", "aave_v2", "2024-01-02T09:30:00Z", SHORT, SHORT, null));
+    busy.add(ev("0xlonger-id-of-the-next-day:0", "aave_v2", "2024-01-03T01:00:00Z", SHORT, SHORT, 0.75));
+    busy.add(ev("0xc:0", "aave_v2", "2024-01-04T01:00:00Z", SHORT, SHORT, null)); // unpriced, in a reused event
     Dataset<Row> deposits = fixtures.deposits().unionByName(FeatureFixtures.events(spark, "deposit",
+        busy.toArray(Object[][]::new))).unionByName(FeatureFixtures.events(spark, "deposit",
         ev("0xh1:0", "aave_v2", "2024-01-03T05:00:00Z", H, H, 1.0 / 3),
         ev("0xh1:0", "aave_v2", "2024-01-03T05:00:00Z", H, H, 0.7), // a copy with another amount
         ev("0xh2:0", "compound_v2", "2024-01-03T09:00:00Z", B, B, 0.1),
