@@ -7,11 +7,11 @@ import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.types.UTF8String;
 
 /**
- * A task's values per key, with each key's bytes packed into {@link #WORDS} longs stored inline in
- * an open-addressing table. A day fold looks a key up once per row; with a {@code HashMap} of
- * string keys that lookup chased four objects (bucket, entry, string, its bytes) through memory,
- * about half of the feature job's CPU at L's size. Here keys sit in one array in the order they
- * were put, found through a table of their indexes or, mostly, by being next in that order.
+ * A task's values per key, with each key's bytes packed into {@link #WORDS} longs. A day fold
+ * looks a key up once per row; with a {@code HashMap} of string keys that lookup chased four
+ * objects (bucket, entry, string, its bytes) through memory, about half of the feature job's CPU
+ * at L's size. Here keys sit in one array in the order they were put, found through an
+ * open-addressing table of their indexes or, mostly, by being next in that order.
  *
  * <p>A key is a string of at most {@link #MAX_BYTES} bytes (a wallet address has 42) and two tag
  * bytes for small codes: bytes 0..43 the string, zero-padded; 44 and 45 the tags; 47 its length,
