@@ -71,26 +71,25 @@ final class PackedKeyTable<V> {
 
   /** The string of a packed key. */
   static UTF8String string(long[] key) {
-    byte[] bytes = bytes(key);
-    return UTF8String.fromBytes(Arrays.copyOf(bytes, bytes[LENGTH]));
+    byte[] bytes = new byte[byteAt(key, LENGTH)];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = (byte) byteAt(key, i);
+    }
+    return UTF8String.fromBytes(bytes);
   }
 
   /** The first tag of a packed key. */
   static int tag0(long[] key) {
-    return bytes(key)[TAG_0] & 0xff;
+    return byteAt(key, TAG_0);
   }
 
   /** The second tag of a packed key. */
   static int tag1(long[] key) {
-    return bytes(key)[TAG_1] & 0xff;
+    return byteAt(key, TAG_1);
   }
 
-  private static byte[] bytes(long[] key) {
-    byte[] bytes = new byte[8 * WORDS];
-    for (int w = 0; w < WORDS; w++) {
-      Platform.putLong(bytes, Platform.BYTE_ARRAY_OFFSET + 8L * w, key[w]);
-    }
-    return bytes;
+  private static int byteAt(long[] key, int i) {
+    return (int) (key[i / 8] >>> shift(i)) & 0xff;
   }
 
   /**
@@ -106,7 +105,7 @@ final class PackedKeyTable<V> {
         return (V) values[i];
       }
     }
-    long h = hash(key);
+    long h = hash(key, 0);
     for (int slot = (int) h & mask; table[slot] != 0; slot = (slot + 1) & mask) {
       int i = (int) table[slot] - 1;
       if ((table[slot] >>> 32) == (h >>> 32) && matches(i, key)) {
@@ -129,7 +128,7 @@ final class PackedKeyTable<V> {
     System.arraycopy(key, 0, keys, WORDS * size, WORDS);
     values[size] = value;
     last = size;
-    insert(hash(key), size++);
+    insert(hash(keys, WORDS * size), size++);
     if (10 * size > 7 * (mask + 1)) {
       allocate(2 * (mask + 1));
     }
@@ -165,10 +164,11 @@ final class PackedKeyTable<V> {
     return true;
   }
 
-  private static long hash(long[] key) {
+  /** The hash of the key at {@code from} in {@code words}. */
+  private static long hash(long[] words, int from) {
     long h = 0;
-    for (long word : key) {
-      h = Long.rotateLeft((h ^ word) * 0x9E3779B97F4A7C15L, 29);
+    for (int w = from; w < from + WORDS; w++) {
+      h = Long.rotateLeft((h ^ words[w]) * 0x9E3779B97F4A7C15L, 29);
     }
     return h ^ (h >>> 29);
   }
@@ -177,10 +177,8 @@ final class PackedKeyTable<V> {
   private void allocate(int capacity) {
     table = new long[capacity];
     mask = capacity - 1;
-    long[] key = new long[WORDS];
     for (int i = 0; i < size; i++) {
-      System.arraycopy(keys, WORDS * i, key, 0, WORDS);
-      insert(hash(key), i);
+      insert(hash(keys, WORDS * i), i);
     }
   }
 }
