@@ -197,7 +197,8 @@ public final class IncrementalBenchmark {
       } else if (source != null) {
         results.put("history", replicate(spark, scale, source, sourceRoot, config));
       } else {
-        results.putAll(new PipelineBenchmark(spark, config).run(scale, root.resolve("peer"), false,
+        results.putAll(new PipelineBenchmark(spark, config).run(scale, BenchProgress.start(root, scale), false,
+            root.resolve("peer"), false,
             Runtime.getRuntime().availableProcessors()).results());
         System.out.println(ResultsTable.render(results));
       }

@@ -37,8 +37,9 @@ import org.apache.spark.sql.SparkSession;
  * {@link JobRunner}, then the same feature computation in DuckDB over the analytics data exported
  * to Parquet, checked for identical results.
  *
- * <p>{@code PipelineBenchmark S|M|L [--skip-peer] [--wallets N] [--days N] [--root DIR] [--out DIR]
- * [--option k=v]...}
+ * <p>{@code PipelineBenchmark S|M|L [--skip-peer] [--raw-only | --resume] [--wallets N] [--days N]
+ * [--root DIR] [--out DIR] [--option k=v]...}: {@code --raw-only} stops after writing the raw
+ * tables, {@code --resume} goes on with the run saved in the root ({@link BenchProgress}).
  */
 public final class PipelineBenchmark {
   /** A timed stage: jobs run in this order, measured together. */
@@ -73,20 +74,31 @@ public final class PipelineBenchmark {
   }
 
   /**
-   * Runs everything for {@code scale}; {@code workDir} holds the Parquet export and the peer's
-   * output; {@code peerThreads} is what DuckDB gets (the cores Spark runs on).
+   * Runs everything for {@code scale} that {@code progress} has not finished yet, saving each part
+   * there as it finishes; with {@code rawOnly}, stops after the raw load (the outcome then holds no
+   * stages). {@code workDir} holds the Parquet export and the peer's output; {@code peerThreads} is
+   * what DuckDB gets (the cores Spark runs on).
    */
-  public Outcome run(BenchScale scale, Path workDir, boolean peer, int peerThreads) throws Exception {
+  public Outcome run(BenchScale scale, BenchProgress progress, boolean rawOnly, Path workDir, boolean peer,
+                     int peerThreads) throws Exception {
     Map<String, Object> results = new LinkedHashMap<>();
     results.put("size", scale.name());
     results.put("started_at", Instant.now().toString());
-    results.put("scale", Map.of("wallets", scale.wallets(), "days", scale.days(), "start", scale.start().toString(),
-        "end", scale.end().toString(), "seed", scale.seed()));
+    results.put("scale", BenchProgress.describe(scale));
     results.put("machine", MachineFacts.collect());
     results.put("spark", sparkFacts());
 
-    results.put("raw", loadRaw(scale));
-    System.gc(); // the simulation is garbage now; do not count it in the first stage's heap
+    if (progress.raw() == null) {
+      progress.recordRaw(loadRaw(scale));
+      System.gc(); // the simulation is garbage now; do not count it in the first stage's heap
+    } else {
+      System.out.println("raw: written by an earlier process of this run (" + progress.raw().get("finished_at") + ")");
+    }
+    results.put("raw", progress.raw());
+    if (rawOnly) {
+      results.put("processes", progress.processes());
+      return new Outcome(results, null);
+    }
 
     List<Map<String, Object>> stages = new ArrayList<>();
     double featuresJobSeconds = Double.NaN;
@@ -97,7 +109,7 @@ public final class PipelineBenchmark {
       long peak = 0;
       TableFootprint totalWritten = TableFootprint.NONE;
       for (Stage stage : STAGES) {
-        Map<String, Object> measured = runStage(stage, heap);
+        Map<String, Object> measured = runStage(stage, heap, progress);
         stages.add(measured);
         totalNanos += (long) measured.get("nanos");
         totalIn += (long) measured.get("rows_in");
@@ -112,6 +124,8 @@ public final class PipelineBenchmark {
       results.put("stages", stages);
       results.put("total", measurement("total", totalNanos, totalIn, totalOut, peak, totalWritten));
     }
+    // more than one means the run was resumed: each job says which process (and machine) timed it
+    results.put("processes", progress.processes());
 
     FeatureComparison.Result comparison = null;
     if (peer) {
@@ -141,16 +155,19 @@ public final class PipelineBenchmark {
     return raw;
   }
 
-  private Map<String, Object> runStage(Stage stage, HeapSampler heap) throws Exception {
-    List<String> written = stage.jobs().stream()
-        .flatMap(j -> TableCatalog.get().job(j).writes().stream()).distinct().toList();
-    TableFootprint before = footprint(written);
+  /**
+   * A stage's figures are the sums of its jobs' (time, rows, files and bytes) and the highest of
+   * their heap peaks. Each job is measured on its own and saved to {@code progress} when it
+   * finishes, so a resumed run reuses the jobs an earlier process finished.
+   */
+  private Map<String, Object> runStage(Stage stage, HeapSampler heap, BenchProgress progress) throws Exception {
     Map<String, Object> jobs = new LinkedHashMap<>();
+    long nanos = 0;
     long rowsIn = 0;
     long rowsOut = 0;
+    long peak = 0;
+    TableFootprint written = TableFootprint.NONE;
     String failure = null;
-    heap.reset();
-    long started = System.nanoTime();
     List<String> notRegistered = new ArrayList<>();
     for (String job : stage.jobs()) {
       if (!registry.has(job)) {
@@ -158,22 +175,23 @@ public final class PipelineBenchmark {
         notRegistered.add(job);
         continue;
       }
-      long jobStarted = System.nanoTime();
-      try {
-        JobReport report = runner.run(job, config, spark, secrets);
-        rowsIn += report.rowsRead();
-        rowsOut += report.rowsWritten();
-        jobs.put(job, Map.of("seconds", Rates.seconds(System.nanoTime() - jobStarted), "rows_in", report.rowsRead(),
-            "rows_out", report.rowsWritten()));
-      } catch (DataQualityGateFailed e) {
-        // the gate failing is a finding to report, not a reason to lose the run's figures
-        failure = e.getMessage();
-        jobs.put(job, Map.of("seconds", Rates.seconds(System.nanoTime() - jobStarted), "failed", e.getMessage()));
+      Map<String, Object> measured = progress.job(job);
+      if (measured == null) {
+        progress.recordJob(job, runJob(job, heap));
+        measured = progress.job(job);
+      }
+      jobs.put(job, measured);
+      nanos += (long) measured.get("nanos");
+      rowsIn += (long) measured.get("rows_in");
+      rowsOut += (long) measured.get("rows_out");
+      peak = Math.max(peak, (long) measured.get("peak_heap_bytes"));
+      written = written.plus(new TableFootprint((long) measured.get("files_written"),
+          (long) measured.get("bytes_written")));
+      if (measured.containsKey("failed")) {
+        failure = (String) measured.get("failed");
       }
     }
-    long nanos = System.nanoTime() - started;
-    Map<String, Object> m = measurement(stage.name(), nanos, rowsIn, rowsOut, heap.peakBytes(),
-        footprint(written).minus(before));
+    Map<String, Object> m = measurement(stage.name(), nanos, rowsIn, rowsOut, peak, written);
     m.put("jobs", jobs);
     if (!notRegistered.isEmpty()) {
       m.put("jobs_not_registered", notRegistered);
@@ -182,6 +200,31 @@ public final class PipelineBenchmark {
     if (failure != null) {
       m.put("failed", failure);
     }
+    return m;
+  }
+
+  private Map<String, Object> runJob(String job, HeapSampler heap) throws Exception {
+    List<String> written = TableCatalog.get().job(job).writes();
+    TableFootprint before = footprint(written);
+    long rowsIn = 0;
+    long rowsOut = 0;
+    String failure = null;
+    heap.reset();
+    long started = System.nanoTime();
+    try {
+      JobReport report = runner.run(job, config, spark, secrets);
+      rowsIn = report.rowsRead();
+      rowsOut = report.rowsWritten();
+    } catch (DataQualityGateFailed e) {
+      // the gate failing is a finding to report, not a reason to lose the run's figures
+      failure = e.getMessage();
+    }
+    long nanos = System.nanoTime() - started;
+    Map<String, Object> m = measurement(job, nanos, rowsIn, rowsOut, heap.peakBytes(), footprint(written).minus(before));
+    if (failure != null) {
+      m.put("failed", failure);
+    }
+    System.out.printf("%s: %.1f s, %,d rows in, %,d rows out%n", job, Rates.seconds(nanos), rowsIn, rowsOut);
     return m;
   }
 
@@ -285,6 +328,8 @@ public final class PipelineBenchmark {
   public static void main(String[] args) throws Exception {
     String size = null;
     boolean peer = true;
+    boolean rawOnly = false;
+    boolean resume = false;
     Integer wallets = null;
     Integer days = null;
     Path root = null;
@@ -293,6 +338,8 @@ public final class PipelineBenchmark {
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--skip-peer" -> peer = false;
+        case "--raw-only" -> rawOnly = true;
+        case "--resume" -> resume = true;
         case "--wallets" -> wallets = Integer.parseInt(args[++i]);
         case "--days" -> days = Integer.parseInt(args[++i]);
         case "--root" -> root = Path.of(args[++i]);
@@ -303,7 +350,7 @@ public final class PipelineBenchmark {
         }
         default -> {
           if (size != null || args[i].startsWith("-")) {
-            throw new IllegalArgumentException("usage: PipelineBenchmark S|M|L [--skip-peer] [--wallets N]"
+            throw new IllegalArgumentException("usage: PipelineBenchmark S|M|L [--skip-peer] [--raw-only | --resume] [--wallets N]"
                 + " [--days N] [--root DIR] [--out DIR] [--option k=v]...; unexpected argument '" + args[i] + "'");
           }
           size = args[i];
@@ -312,15 +359,25 @@ public final class PipelineBenchmark {
     }
     BenchScale scale = BenchScale.of(size == null ? "S" : size).resized(wallets, days);
     root = (root == null ? Path.of("local", "target", "bench-lakehouse", scale.name()) : root).toAbsolutePath();
-    BenchRoot.fresh(root);
+    BenchProgress progress;
+    if (resume) {
+      progress = BenchProgress.resume(root, scale);
+    } else {
+      BenchRoot.fresh(root);
+      progress = BenchProgress.start(root, scale);
+    }
     options.putIfAbsent("spark.master", "local[*]");
     String runId = "bench-" + scale.name() + "-" + Instant.now().getEpochSecond();
     RunConfig config = new RunConfig(Env.LOCAL, root.resolve("lakehouse").toString(),
         Interval.of(scale.start(), scale.end()), options, runId);
     SparkSession spark = SparkSessions.forRun(config);
     try {
-      Outcome outcome = new PipelineBenchmark(spark, config).run(scale, root.resolve("peer"), peer,
+      Outcome outcome = new PipelineBenchmark(spark, config).run(scale, progress, rawOnly, root.resolve("peer"), peer,
           Runtime.getRuntime().availableProcessors());
+      if (rawOnly) {
+        System.out.println("raw tables written under " + root + "; time the stages with the same arguments and --resume");
+        return;
+      }
       System.out.println(ResultsTable.render(outcome.results()));
       Path file = writeJson(outcome.results(), outDir, scale.name());
       System.out.println("results: " + file);

@@ -3,6 +3,7 @@ package dev.defilakehouse.local.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.defilakehouse.common.catalog.TableCatalog;
@@ -39,9 +40,19 @@ class PipelineBenchmarkTest {
     SparkSession spark = SparkTestSession.get();
     RunConfig config = new RunConfig(Env.LOCAL, dir.resolve("lakehouse").toString(),
         Interval.of(TINY.start(), TINY.end()), Map.of(), "bench-test");
-    PipelineBenchmark.Outcome outcome = new PipelineBenchmark(spark, config).run(TINY, dir.resolve("peer"), true, 2);
-
+    PipelineBenchmark bench = new PipelineBenchmark(spark, config);
     LakehouseTables tables = new LakehouseTables(spark, Env.LOCAL, config.lakehouseRoot(), "check", TableCatalog.get());
+
+    // --raw-only, then --resume in another process: the raw tables are written once, the stages after
+    bench.run(TINY, BenchProgress.start(dir, TINY), true, dir.resolve("peer"), true, 2);
+    assertTrue(tables.exists(tables.catalog().table("raw.the_graph_historical_account_positions")));
+    assertFalse(tables.exists(tables.catalog().table("stage.the_graph_historical_account_positions")),
+        "--raw-only ran a stage job");
+    BenchProgress resumed = BenchProgress.resume(dir, TINY);
+    PipelineBenchmark.Outcome outcome = bench.run(TINY, resumed, false, dir.resolve("peer"), true, 2);
+    assertEquals(1L, resumed.raw().get("process"), "the resumed run loaded the raw tables again");
+    assertEquals(2L, resumed.job("analytics.wallet_features").get("process"));
+
     for (String name : List.of("transpose_ethereum_daily_blocks", "the_graph_historical_market_data",
         "the_graph_historical_account_positions", "transpose_deposit_events", "transpose_borrow_events",
         "transpose_repay_events", "transpose_withdraw_events")) {
@@ -80,8 +91,27 @@ class PipelineBenchmarkTest {
       assertEquals(Collections.min(runs), (double) peer.get(engine + "_seconds"), 0.0, engine + " best run");
     }
     assertTrue(ResultsTable.render(outcome.results()).contains("identical"));
+
+    // resuming a finished run times nothing again: every stage keeps the figures it was measured with
+    PipelineBenchmark.Outcome again = bench.run(TINY, BenchProgress.resume(dir, TINY), false, dir.resolve("peer"),
+        false, 2);
+    assertEquals(outcome.results().get("stages"), again.results().get("stages"));
+    assertEquals(3, ((List<?>) again.results().get("processes")).size());
     Path json = PipelineBenchmark.writeJson(outcome.results(), dir.resolve("results"), "tiny");
     assertTrue(Files.readString(json).contains("\"ratio_features_job_to_duckdb\""));
+  }
+
+  @Test
+  void resumeSaysWhatIsWrongWithTheRoot() throws Exception {
+    IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+        () -> BenchProgress.resume(dir, TINY));
+    assertTrue(none.getMessage().contains("no " + BenchProgress.FILE), none.getMessage());
+    BenchProgress.start(dir, TINY);
+    IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
+        () -> BenchProgress.resume(dir, TINY.resized(41, null)));
+    assertTrue(other.getMessage().contains("tiny-41w-3d") && other.getMessage().contains("--wallets"),
+        other.getMessage());
+    assertEquals(2, BenchProgress.resume(dir, TINY).process(), "the same size resumes, as the run's second process");
   }
 
   @Test
