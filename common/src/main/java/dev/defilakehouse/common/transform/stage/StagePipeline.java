@@ -6,12 +6,12 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sha2;
+import static org.apache.spark.sql.functions.split;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
@@ -76,14 +76,17 @@ public final class StagePipeline {
     List<ValidationRule> rules = new ArrayList<>(rowRules);
     rules.add(ValidationRule.error(CONFLICTING_DUPLICATE, col(CONFLICTING),
         "the same key arrived with different content; every copy is quarantined"));
-    Dataset<Row> validated = withFailedRules(fingerprinted, rules)
-        .withColumn(RULES_TEXT, concat_ws(",", col(FAILED_RULES)));
+    Dataset<Row> validated = withFailedRules(fingerprinted, rules);
 
     WindowSpec sameRow = Window.partitionBy(col(GROUP), col(FINGERPRINT), col(RULES_TEXT))
         .orderBy(col(PAYLOAD).asc_nulls_last(), col(RECORD_DATE));
     List<Column> out = new ArrayList<>();
     stageColumns.forEach(c -> out.add(col(c)));
-    List.of(FAILED_RULES, QUARANTINED, COPIES, PAYLOAD, RECORD_DATE, RECORD_KEY).forEach(c -> out.add(col(c)));
+    List.of(FAILED_RULES, QUARANTINED, COPIES, RECORD_DATE).forEach(c -> out.add(col(c)));
+    // Only quarantine rows carry the raw payload and key on: callers cache these rows, and the
+    // payload is most of a row's bytes.
+    out.add(when(col(QUARANTINED), col(PAYLOAD)).as(PAYLOAD));
+    out.add(when(col(QUARANTINED), col(RECORD_KEY)).as(RECORD_KEY));
     Dataset<Row> collapsed = validated
         .withColumn(COPIES, count(lit(1)).over(sameRow.rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing())))
         .withColumn("_copy", row_number().over(sameRow))
@@ -92,13 +95,20 @@ public final class StagePipeline {
     return new StageResult(collapsed, stageColumns, rules);
   }
 
-  /** Adds {@link #FAILED_RULES} (names of all failed rules) and {@link #QUARANTINED} (any ERROR failed). */
+  /**
+   * Adds {@link #FAILED_RULES} (names of all failed rules, in rule order), {@code _rules_text}
+   * (the same names joined by commas) and {@link #QUARANTINED} (any ERROR failed). Built from
+   * {@code concat_ws}, which skips the rules that passed, rather than by filtering an array: a
+   * higher-order function has no generated code, so Spark would interpret every rule per row.
+   */
   public static Dataset<Row> withFailedRules(Dataset<Row> rows, List<ValidationRule> rules) {
     Column[] checks = rules.stream().map(r -> when(r.failsWhen(), lit(r.name()))).toArray(Column[]::new);
     Column[] errors = rules.stream().filter(r -> r.severity() == ValidationRule.Severity.ERROR)
         .map(r -> lit(r.name())).toArray(Column[]::new);
     return rows
-        .withColumn(FAILED_RULES, filter(array(checks), x -> x.isNotNull()))
+        .withColumn(RULES_TEXT, concat_ws(",", checks))
+        .withColumn(FAILED_RULES, when(col(RULES_TEXT).equalTo(""), array().cast("array<string>"))
+            .otherwise(split(col(RULES_TEXT), ",")))
         .withColumn(QUARANTINED, arrays_overlap(col(FAILED_RULES), array(errors)));
   }
 }

@@ -10,6 +10,13 @@ public record ValidationRule(String name, Severity severity, Column failsWhen, S
 
   public enum Severity { ERROR, WARNING }
 
+  public ValidationRule {
+    // names are joined with commas into a row's list of failed rules (StagePipeline)
+    if (!name.matches("[a-z0-9_]+")) {
+      throw new IllegalArgumentException("validation rule name '" + name + "': use lower-case letters, digits and _");
+    }
+  }
+
   public static ValidationRule error(String name, Column failsWhen, String description) {
     return new ValidationRule(name, Severity.ERROR, failsWhen, description);
   }
