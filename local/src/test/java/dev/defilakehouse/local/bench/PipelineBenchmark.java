@@ -42,7 +42,7 @@ import org.apache.spark.sql.SparkSession;
  * tables, {@code --resume} goes on with the run saved in the root ({@link BenchProgress}).
  */
 public final class PipelineBenchmark {
-  /** A timed stage: jobs run in this order, measured together. */
+  /** A timed stage: jobs run in this order, each measured on its own; the stage's figures are their sum. */
   record Stage(String name, List<String> jobs) {}
 
   /** Runs of each engine in the peer comparison; the best is reported. */

@@ -11,9 +11,9 @@ import org.apache.spark.sql.Row;
 
 /**
  * The outcome of a stage transformation: {@code checked} holds one row per distinct raw row (exact
- * duplicates collapsed, {@code _copies} counting them) with its failed rules; the stage and
- * quarantine rows are two views of it, so together with the collapsed copies they account for
- * every raw row.
+ * duplicates collapsed, {@code _copies} counting them) with its failed rules, and its raw payload
+ * and key when quarantined; the stage and quarantine rows are two views of it, so together with
+ * the collapsed copies they account for every raw row.
  */
 public record StageResult(Dataset<Row> checked, List<String> stageColumns, List<ValidationRule> rules) {
 
