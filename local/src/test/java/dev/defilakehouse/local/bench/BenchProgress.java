@@ -57,7 +57,7 @@ final class BenchProgress {
           + ", so no benchmark run to go on with; run without --resume to start one");
     }
     Map<String, Object> state = JSON.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, Object>>() {});
-    Map<String, Object> expected = JSON.convertValue(describe(scale), new TypeReference<LinkedHashMap<String, Object>>() {});
+    Map<String, Object> expected = describe(scale); // longs and strings, as the file is read back
     if (!expected.equals(state.get("scale"))) {
       throw new IllegalArgumentException("--resume: " + root + " holds a run of " + state.get("scale") + ", not of "
           + expected + "; pass the same size, --wallets and --days, or another --root");

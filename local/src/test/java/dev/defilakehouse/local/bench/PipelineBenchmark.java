@@ -95,37 +95,27 @@ public final class PipelineBenchmark {
       System.out.println("raw: written by an earlier process of this run (" + progress.raw().get("finished_at") + ")");
     }
     results.put("raw", progress.raw());
+    // more than one means the run was resumed: each job says which process (and machine) timed it
+    results.put("processes", progress.processes());
     if (rawOnly) {
-      results.put("processes", progress.processes());
       return new Outcome(results, null);
     }
 
     List<Map<String, Object>> stages = new ArrayList<>();
     double featuresJobSeconds = Double.NaN;
     try (HeapSampler heap = new HeapSampler()) {
-      long totalNanos = 0;
-      long totalIn = 0;
-      long totalOut = 0;
-      long peak = 0;
-      TableFootprint totalWritten = TableFootprint.NONE;
+      MeasurementSum total = new MeasurementSum();
       for (Stage stage : STAGES) {
         Map<String, Object> measured = runStage(stage, heap, progress);
         stages.add(measured);
-        totalNanos += (long) measured.get("nanos");
-        totalIn += (long) measured.get("rows_in");
-        totalOut += (long) measured.get("rows_out");
-        peak = Math.max(peak, (long) measured.get("peak_heap_bytes"));
-        totalWritten = totalWritten.plus(new TableFootprint((long) measured.get("files_written"),
-            (long) measured.get("bytes_written")));
+        total.add(measured);
         if (stage.name().equals("features")) {
           featuresJobSeconds = (double) measured.get("seconds");
         }
       }
       results.put("stages", stages);
-      results.put("total", measurement("total", totalNanos, totalIn, totalOut, peak, totalWritten));
+      results.put("total", total.measurement("total"));
     }
-    // more than one means the run was resumed: each job says which process (and machine) timed it
-    results.put("processes", progress.processes());
 
     FeatureComparison.Result comparison = null;
     if (peer) {
@@ -162,11 +152,7 @@ public final class PipelineBenchmark {
    */
   private Map<String, Object> runStage(Stage stage, HeapSampler heap, BenchProgress progress) throws Exception {
     Map<String, Object> jobs = new LinkedHashMap<>();
-    long nanos = 0;
-    long rowsIn = 0;
-    long rowsOut = 0;
-    long peak = 0;
-    TableFootprint written = TableFootprint.NONE;
+    MeasurementSum sum = new MeasurementSum();
     String failure = null;
     List<String> notRegistered = new ArrayList<>();
     for (String job : stage.jobs()) {
@@ -181,17 +167,12 @@ public final class PipelineBenchmark {
         measured = progress.job(job);
       }
       jobs.put(job, measured);
-      nanos += (long) measured.get("nanos");
-      rowsIn += (long) measured.get("rows_in");
-      rowsOut += (long) measured.get("rows_out");
-      peak = Math.max(peak, (long) measured.get("peak_heap_bytes"));
-      written = written.plus(new TableFootprint((long) measured.get("files_written"),
-          (long) measured.get("bytes_written")));
+      sum.add(measured);
       if (measured.containsKey("failed")) {
         failure = (String) measured.get("failed");
       }
     }
-    Map<String, Object> m = measurement(stage.name(), nanos, rowsIn, rowsOut, peak, written);
+    Map<String, Object> m = sum.measurement(stage.name());
     m.put("jobs", jobs);
     if (!notRegistered.isEmpty()) {
       m.put("jobs_not_registered", notRegistered);
@@ -226,6 +207,28 @@ public final class PipelineBenchmark {
     }
     System.out.printf("%s: %.1f s, %,d rows in, %,d rows out%n", job, Rates.seconds(nanos), rowsIn, rowsOut);
     return m;
+  }
+
+  /** Figures added up: times, rows, files and bytes summed, the highest heap peak. */
+  private static final class MeasurementSum {
+    private long nanos;
+    private long rowsIn;
+    private long rowsOut;
+    private long peak;
+    private TableFootprint written = TableFootprint.NONE;
+
+    void add(Map<String, Object> measured) {
+      nanos += (long) measured.get("nanos");
+      rowsIn += (long) measured.get("rows_in");
+      rowsOut += (long) measured.get("rows_out");
+      peak = Math.max(peak, (long) measured.get("peak_heap_bytes"));
+      written = written.plus(new TableFootprint((long) measured.get("files_written"),
+          (long) measured.get("bytes_written")));
+    }
+
+    Map<String, Object> measurement(String name) {
+      return PipelineBenchmark.measurement(name, nanos, rowsIn, rowsOut, peak, written);
+    }
   }
 
   private static Map<String, Object> measurement(String name, long nanos, long rowsIn, long rowsOut, long peakHeap,
