@@ -46,6 +46,9 @@ abstract class DayFold {
 
   /** How a fold's key is read from a row: packed into longs when it fits, else as an object. */
   interface Keys<K> {
+    /** A hash of the row's key, or of a part of it that all the key's rows share. */
+    int hash(InternalRow row);
+
     /** Packs the row's key into {@code key} ({@link PackedKeyTable#WORDS} longs); false when it does not fit. */
     boolean pack(InternalRow row, long[] key);
 
@@ -56,31 +59,48 @@ abstract class DayFold {
     K copyOf(InternalRow row);
   }
 
-  /** One row per key of a task's rows, from the fold of each key's rows. */
+  /** Bytes of rows a partition holds before they are folded: ~30 days of a partition's rows at L. */
+  static final int PARTITION_BYTES = 1 << 20;
+
+  /**
+   * One row per key of a task's rows, from the fold of each key's rows. The rows are folded
+   * partition by partition of their keys ({@link KeyPartitionedRows}), each partition's keys in a
+   * table of their own.
+   */
   static <K, F extends DayFold> Iterator<Row> perKey(Iterator<InternalRow> rows, int dateOrdinal, Keys<K> keys,
       Supplier<F> fold, BiFunction<K, F, Row> toRow) {
-    PackedKeyTable<F> packed = new PackedKeyTable<>();
+    List<PackedKeyTable<F>> packed = new ArrayList<>(KeyPartitionedRows.PARTITIONS);
+    for (int p = 0; p < KeyPartitionedRows.PARTITIONS; p++) {
+      packed.add(new PackedKeyTable<>(64));
+    }
     Map<K, F> unpacked = new HashMap<>(); // keys too long to pack: none among wallet addresses
     long[] key = new long[PackedKeyTable.WORDS];
-    while (rows.hasNext()) {
-      InternalRow row = rows.next();
+    KeyPartitionedRows partitioned = new KeyPartitionedRows((p, row) -> {
       F folded;
       if (keys.pack(row, key)) {
-        folded = packed.get(key);
+        PackedKeyTable<F> table = packed.get(p);
+        folded = table.get(key);
         if (folded == null) {
           folded = fold.get();
-          packed.put(key, folded);
+          table.put(key, folded);
         }
       } else {
         folded = unpacked.computeIfAbsent(keys.copyOf(row), k -> fold.get());
       }
       folded.add(row, row.getInt(dateOrdinal));
+    }, PARTITION_BYTES);
+    while (rows.hasNext()) {
+      InternalRow row = rows.next();
+      partitioned.add(row, keys.hash(row));
     }
-    List<Row> out = new ArrayList<>(packed.size() + unpacked.size());
-    packed.forEach((k, folded) -> {
-      folded.finish();
-      out.add(toRow.apply(keys.unpack(k), folded));
-    });
+    partitioned.flushAll();
+    List<Row> out = new ArrayList<>(unpacked.size());
+    for (PackedKeyTable<F> table : packed) {
+      table.forEach((k, folded) -> {
+        folded.finish();
+        out.add(toRow.apply(keys.unpack(k), folded));
+      });
+    }
     unpacked.forEach((k, folded) -> {
       folded.finish();
       out.add(toRow.apply(k, folded));

@@ -98,6 +98,11 @@ final class DayLocalEvents implements FlatMapFunction<Iterator<InternalRow>, Row
     private final List<UTF8String> protocols = new ArrayList<>();
 
     @Override
+    public int hash(InternalRow row) {
+      return PackedKeyTable.hashOf(row.getUTF8String(WALLET)); // a wallet's kinds and protocols together
+    }
+
+    @Override
     public boolean pack(InternalRow row, long[] key) {
       int kind = code(kinds, row.getUTF8String(KIND));
       int protocol = row.isNullAt(PROTOCOL) ? 0 : code(protocols, row.getUTF8String(PROTOCOL));

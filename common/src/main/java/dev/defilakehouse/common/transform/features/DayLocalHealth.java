@@ -114,6 +114,11 @@ final class DayLocalHealth implements FlatMapFunction<Iterator<InternalRow>, Row
   /** The wallet address of a row. */
   private static final class WalletKeys implements DayFold.Keys<UTF8String> {
     @Override
+    public int hash(InternalRow row) {
+      return PackedKeyTable.hashOf(row.getUTF8String(WALLET));
+    }
+
+    @Override
     public boolean pack(InternalRow row, long[] key) {
       return PackedKeyTable.pack(row.getUTF8String(WALLET), 0, 0, key);
     }

@@ -60,7 +60,7 @@ class PackedKeyTableTest {
 
   @Test
   void everyKeyPutIsFoundWithItsValueAfterTheTableGrew() {
-    PackedKeyTable<Integer> table = new PackedKeyTable<>();
+    PackedKeyTable<Integer> table = new PackedKeyTable<>(16);
     int n = 20_000;
     for (int i = 0; i < n; i++) {
       long[] key = packed(String.format("0x%040x", i), i % 3, 0);
