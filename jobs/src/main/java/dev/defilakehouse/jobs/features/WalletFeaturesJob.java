@@ -50,21 +50,34 @@ public final class WalletFeaturesJob implements LakehouseJob {
    * days: 26 tasks, 0.9M partials, the full recompute ~8 s faster (BENCHMARKS.md).
    */
   static final String OPEN_COST = "spark.sql.files.openCostInBytes";
-  static final String OPEN_COST_BYTES = String.valueOf(512 * 1024);
+
+  /**
+   * The most a read task takes. With the default (128 MiB) L's health snapshots split into 24
+   * tasks, each folding most of the wallets and sending a partial for each; at 384 MiB they take 8,
+   * and the fold costs less than the partials it saves (BENCHMARKS.md). Spark still splits the
+   * input across the cores when the tables are small, so S and M keep their parallelism.
+   */
+  static final String MAX_PARTITION = "spark.sql.files.maxPartitionBytes";
+
+  /** This job's read settings; any of them set by whoever started the session stays as set. */
+  static final Map<String, String> READ_SETTINGS =
+      Map.of(OPEN_COST, String.valueOf(512 * 1024), MAX_PARTITION, String.valueOf(384L << 20));
 
   @Override
   public void run(JobContext ctx) {
     var conf = ctx.spark().conf();
-    boolean ours = !conf.contains(OPEN_COST); // one chosen by whoever started the session stays
-    if (ours) {
-      conf.set(OPEN_COST, OPEN_COST_BYTES);
-    }
+    List<String> ours = new ArrayList<>();
+    READ_SETTINGS.forEach(
+        (key, value) -> {
+          if (!conf.contains(key)) {
+            conf.set(key, value);
+            ours.add(key);
+          }
+        });
     try {
       runWithConf(ctx);
     } finally {
-      if (ours) {
-        conf.unset(OPEN_COST); // the session may run other jobs after this one
-      }
+      ours.forEach(conf::unset); // the session may run other jobs after this one
     }
   }
 

@@ -102,15 +102,18 @@ class WalletFeaturesJobsTest {
   }
 
   @Test
-  void theJobsFileOpenCostIsItsOwnAndASessionsChoiceIsKept(@TempDir Path root) throws Exception {
+  void theJobsReadSettingsAreItsOwnAndASessionsChoiceIsKept(@TempDir Path root) throws Exception {
     lakehouseWithAnalytics(root);
-    run(WalletFeaturesJob.NAME, root, T1, "own-cost");
-    assertFalse(spark.conf().contains(WalletFeaturesJob.OPEN_COST), "the session is left as the job found it");
+    run(WalletFeaturesJob.NAME, root, T1, "own-settings");
+    for (String key : WalletFeaturesJob.READ_SETTINGS.keySet()) {
+      assertFalse(spark.conf().contains(key), key + ": the session is left as the job found it");
+    }
 
     spark.conf().set(WalletFeaturesJob.OPEN_COST, "1234567");
     try {
       run(WalletFeaturesJob.NAME, root, T2, "session-cost");
       assertEquals("1234567", spark.conf().get(WalletFeaturesJob.OPEN_COST));
+      assertFalse(spark.conf().contains(WalletFeaturesJob.MAX_PARTITION), "the job's own setting is still undone");
     } finally {
       spark.conf().unset(WalletFeaturesJob.OPEN_COST);
     }
