@@ -121,6 +121,19 @@ public final class IncrementalBenchmark {
   }
 
   /** Whether {@code root} holds a benchmark lakehouse with analytics tables. */
+  /** The last snapshot date of the lakehouse's daily wallet health. */
+  private static LocalDate lastSnapshotDate(SparkSession spark, RunConfig config) {
+    LakehouseTables tables = new LakehouseTables(spark, config.env(), config.lakehouseRoot(), config.runId(),
+        TableCatalog.get());
+    Row last = tables.read(TableCatalog.get().table("analytics.the_graph_daily_wallet_health"))
+        .agg(org.apache.spark.sql.functions.max("snapshot_date")).head();
+    if (last.isNullAt(0)) {
+      throw new IllegalArgumentException("--reuse: the lakehouse under " + config.lakehouseRoot()
+          + " has no daily wallet health to measure on");
+    }
+    return last.getDate(0).toLocalDate();
+  }
+
   private static boolean hasAnalytics(Path root) {
     return java.nio.file.Files.isDirectory(root.resolve("lakehouse").resolve("analytics"));
   }
@@ -179,8 +192,6 @@ public final class IncrementalBenchmark {
     } else if (!reuse) {
       BenchRoot.fresh(root);
     }
-    // The as-of date: the last day of the history measured on.
-    LocalDate asOf = source == null ? scale.end() : source.end();
     options.putIfAbsent("spark.master", "local[*]");
     String runId = "bench-incremental-" + name + "-" + Instant.now().getEpochSecond();
     RunConfig config = new RunConfig(Env.LOCAL, root.resolve("lakehouse").toString(),
@@ -202,6 +213,8 @@ public final class IncrementalBenchmark {
             Runtime.getRuntime().availableProcessors()).results());
         System.out.println(ResultsTable.render(results));
       }
+      // The as-of date: the last day of the history measured on (a reused history may be replicated from a smaller size).
+      LocalDate asOf = reuse ? lastSnapshotDate(spark, config) : source == null ? scale.end() : source.end();
       Map<String, Object> incremental = new IncrementalBenchmark(spark, config).measure(asOf, repeat);
       results.put("incremental", incremental);
       System.out.printf("incremental features as of %s on %d days of history, %s wallets: daily %.1f s, "
