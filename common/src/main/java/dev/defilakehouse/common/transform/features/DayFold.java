@@ -59,7 +59,10 @@ abstract class DayFold {
     K copyOf(InternalRow row);
   }
 
-  /** Bytes of rows a partition holds before they are folded: ~30 days of a partition's rows at L. */
+  /**
+   * Bytes of rows a partition holds before they are folded: ~30 days of a partition's rows at L. A
+   * busy task holds up to 128 MiB this way, on the heap but outside Spark's memory manager.
+   */
   static final int PARTITION_BYTES = 1 << 20;
 
   /**
