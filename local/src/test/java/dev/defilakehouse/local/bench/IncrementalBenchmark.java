@@ -1,5 +1,7 @@
 package dev.defilakehouse.local.bench;
 
+import static org.apache.spark.sql.functions.max;
+
 import dev.defilakehouse.common.catalog.TableCatalog;
 import dev.defilakehouse.common.config.Env;
 import dev.defilakehouse.common.config.Interval;
@@ -96,9 +98,7 @@ public final class IncrementalBenchmark {
 
   /** The partition's rows without computed_at, sorted, as text. */
   private List<String> features(LocalDate asOf) {
-    LakehouseTables tables = new LakehouseTables(spark, config.env(), config.lakehouseRoot(), config.runId(),
-        TableCatalog.get());
-    return tables.read(TableCatalog.get().table(FEATURES)).where("as_of_date = DATE'" + asOf + "'")
+    return tables(spark, config).read(TableCatalog.get().table(FEATURES)).where("as_of_date = DATE'" + asOf + "'")
         .drop(FeatureColumns.COMPUTED_AT).orderBy(FeatureColumns.WALLET_ADDRESS).collectAsList().stream()
         .map(Row::toString).toList();
   }
@@ -110,7 +110,7 @@ public final class IncrementalBenchmark {
     TableCatalog catalog = TableCatalog.get();
     LakehouseTables from = new LakehouseTables(spark, Env.LOCAL, sourceRoot.resolve("lakehouse").toString(),
         config.runId(), catalog);
-    LakehouseTables to = new LakehouseTables(spark, config.env(), config.lakehouseRoot(), config.runId(), catalog);
+    LakehouseTables to = tables(spark, config);
     long started = System.nanoTime();
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("replicated_from", source.name() + " (" + sourceRoot + ")");
@@ -120,13 +120,15 @@ public final class IncrementalBenchmark {
     return out;
   }
 
-  /** Whether {@code root} holds a benchmark lakehouse with analytics tables. */
+  /** The lakehouse's tables, as the runs of {@code config} see them. */
+  private static LakehouseTables tables(SparkSession spark, RunConfig config) {
+    return new LakehouseTables(spark, config.env(), config.lakehouseRoot(), config.runId(), TableCatalog.get());
+  }
+
   /** The last snapshot date of the lakehouse's daily wallet health. */
   private static LocalDate lastSnapshotDate(SparkSession spark, RunConfig config) {
-    LakehouseTables tables = new LakehouseTables(spark, config.env(), config.lakehouseRoot(), config.runId(),
-        TableCatalog.get());
-    Row last = tables.read(TableCatalog.get().table("analytics.the_graph_daily_wallet_health"))
-        .agg(org.apache.spark.sql.functions.max("snapshot_date")).head();
+    Row last = tables(spark, config).read(TableCatalog.get().table("analytics.the_graph_daily_wallet_health"))
+        .agg(max("snapshot_date")).head();
     if (last.isNullAt(0)) {
       throw new IllegalArgumentException("--reuse: the lakehouse under " + config.lakehouseRoot()
           + " has no daily wallet health to measure on");
@@ -134,6 +136,7 @@ public final class IncrementalBenchmark {
     return last.getDate(0).toLocalDate();
   }
 
+  /** Whether {@code root} holds a benchmark lakehouse with analytics tables. */
   private static boolean hasAnalytics(Path root) {
     return java.nio.file.Files.isDirectory(root.resolve("lakehouse").resolve("analytics"));
   }
@@ -213,7 +216,7 @@ public final class IncrementalBenchmark {
             Runtime.getRuntime().availableProcessors()).results());
         System.out.println(ResultsTable.render(results));
       }
-      // The as-of date: the last day of the history measured on (a reused history may be replicated from a smaller size).
+      // The as-of date: the last day of the history measured on (a reused one may be replicated from M).
       LocalDate asOf = reuse ? lastSnapshotDate(spark, config) : source == null ? scale.end() : source.end();
       Map<String, Object> incremental = new IncrementalBenchmark(spark, config).measure(asOf, repeat);
       results.put("incremental", incremental);

@@ -97,7 +97,7 @@ abstract class DayFold {
       partitioned.add(row, keys.hash(row));
     }
     partitioned.flushAll();
-    List<Row> out = new ArrayList<>(unpacked.size());
+    List<Row> out = new ArrayList<>(packed.stream().mapToInt(PackedKeyTable::size).sum() + unpacked.size());
     for (PackedKeyTable<F> table : packed) {
       table.forEach((k, folded) -> {
         folded.finish();
