@@ -7,7 +7,6 @@ import dev.defilakehouse.common.catalog.TableCatalog;
 import dev.defilakehouse.common.catalog.TableSpec;
 import dev.defilakehouse.common.config.Env;
 import dev.defilakehouse.common.delta.LakehouseTables;
-import dev.defilakehouse.common.spark.SparkSessions;
 import dev.defilakehouse.common.testing.ChildJvm;
 import dev.defilakehouse.common.testing.SparkTestSession;
 import dev.defilakehouse.local.s3.DynamoDbTestServer;
@@ -47,7 +46,6 @@ class ConcurrentWritersTest {
 
   private static S3TestServer s3;
   private static DynamoDbTestServer dynamoDb;
-  private static Map<String, String> hadoopSettings;
   private final SparkSession spark = SparkTestSession.get();
   private final TableSpec table = TableCatalog.get().table(TableWriterMain.TABLE);
 
@@ -56,24 +54,13 @@ class ConcurrentWritersTest {
     dynamoDb = DynamoDbTestServer.start();
     dynamoDb.createCommitTable(COMMIT_TABLE);
     s3 = S3TestServer.start();
-    SparkSession spark = SparkTestSession.get();
-    hadoopSettings = SparkSessions.s3aHadoopSettings(s3.s3aOptions());
-    hadoopSettings.forEach((k, v) -> {
-      spark.sparkContext().hadoopConfiguration().set(k, v);
-      spark.conf().set(k, v);
-    });
+    s3.attach(SparkTestSession.get());
   }
 
   @AfterAll
   static void stopServers() throws Exception {
-    SparkSession spark = SparkTestSession.get();
-    if (hadoopSettings != null) {
-      hadoopSettings.keySet().forEach(k -> {
-        spark.sparkContext().hadoopConfiguration().unset(k);
-        spark.conf().unset(k);
-      });
-    }
     if (s3 != null) {
+      s3.detach(SparkTestSession.get());
       s3.close();
     }
     if (dynamoDb != null) {
