@@ -11,6 +11,8 @@ locals {
   catalog_tables = { for t in local.catalog.tables : "${t.layer}.${t.name}" => t }
 
   bucket_name = "data-lakehouse-${var.env}"
-  bucket_arn  = "arn:aws:s3:::${local.bucket_name}"
-  name_prefix = "defi-lakehouse-${var.env}"
+  # The DynamoDB table ordering Delta commits; the jobs derive the same name from --env.
+  delta_log_table_name = "defi-lakehouse-${var.env}-delta-log"
+  bucket_arn           = "arn:aws:s3:::${local.bucket_name}"
+  name_prefix          = "defi-lakehouse-${var.env}"
 }

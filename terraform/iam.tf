@@ -56,6 +56,14 @@ locals {
         )
       },
       {
+        # The commit table of the DynamoDB log store: read and claim entries, check the table exists.
+        # No Scan, Delete or table changes: TTL removes old entries.
+        Sid      = "OrderDeltaCommits"
+        Effect   = "Allow"
+        Action   = ["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
+        Resource = [aws_dynamodb_table.delta_log.arn]
+      },
+      {
         Sid      = "ApiKeysOfThisEnv"
         Effect   = "Allow"
         Action   = ["secretsmanager:GetSecretValue"]
@@ -103,7 +111,7 @@ locals {
   }
 }
 
-# Execution role of the EMR Serverless jobs: this env's data, Glue databases and API keys only.
+# Execution role of the EMR Serverless jobs: this env's data, Glue databases, commit table and API keys only.
 resource "aws_iam_role" "job" {
   name        = "${local.name_prefix}-job"
   description = "defi-lakehouse Spark jobs on EMR Serverless (${var.env})"

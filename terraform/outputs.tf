@@ -21,6 +21,11 @@ output "emr_application_id" {
   value = aws_emrserverless_application.spark.id
 }
 
+output "delta_log_table" {
+  description = "The DynamoDB table ordering Delta commits on S3 (the jobs' --env selects the same name)."
+  value       = aws_dynamodb_table.delta_log.name
+}
+
 output "job_role_arn" {
   value = aws_iam_role.job.arn
 }
@@ -56,5 +61,7 @@ output "airflow_variable" {
     emr_log_uri            = "s3://${aws_s3_bucket.lakehouse.id}/logs/emr/"
     subgraph_secret_id     = aws_secretsmanager_secret.api_key["SUBGRAPH_API_KEY"].name
     transpose_secret_id    = aws_secretsmanager_secret.api_key["TRANSPOSE_API_KEY"].name
+    # the region of the commit table; the job derives the table's name from --env
+    spark_conf = { "spark.io.delta.storage.S3DynamoDBLogStore.ddb.region" = var.region }
   })
 }

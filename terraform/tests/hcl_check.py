@@ -5,6 +5,9 @@
    comments terminated; braces, brackets and parentheses balanced and matched.
 2. Catalog coverage: the Glue tables are a for_each over every table of catalog.json (no filter),
    registered as external DELTA tables at <layer>/<table>/, and every catalog layer has a database.
+3. The Delta commit table: a DynamoDB table keyed tablePath (HASH) + fileName (RANGE), on demand,
+   TTL on expireTime, named as the jobs derive it from --env (LogStoreSettings.java), and reached
+   by the job role alone with DescribeTable/GetItem/PutItem/Query on that table only.
 
 Usage: python3 terraform/tests/hcl_check.py [--terraform-dir DIR] [--catalog catalog.json]
 """
@@ -19,6 +22,9 @@ from typing import List, Optional
 HERE = os.path.dirname(os.path.abspath(__file__))
 TERRAFORM_DIR = os.path.dirname(HERE)
 CATALOG = os.path.join(TERRAFORM_DIR, "..", "common", "src", "main", "resources", "table-catalog", "catalog.json")
+LOG_STORE_SETTINGS = os.path.join(TERRAFORM_DIR, "..", "common", "src", "main", "java", "dev", "defilakehouse",
+                                  "common", "spark", "LogStoreSettings.java")
+COMMIT_TABLE_ACTIONS = {"dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"}
 SUFFIXES = (".tf", ".tfvars", ".tftest.hcl", ".tfbackend")
 OPENERS = {"{": "}", "[": "]", "(": ")"}
 HEREDOC = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_]*)[ \t]*\n")
@@ -149,7 +155,51 @@ def coverage_problems(config: str, catalog: dict) -> List[str]:
     return problems
 
 
-def check(terraform_dir: str = TERRAFORM_DIR, catalog_path: str = CATALOG) -> List[str]:
+def commit_table_problems(config: str, java_source: str) -> List[str]:
+    """The DynamoDB table of the Delta log store and the job role's access to it."""
+    problems: List[str] = []
+    header = r'resource\s+"aws_dynamodb_table"\s+"(\w+)"'
+    match = re.search(header, config)
+    if not match:
+        return ["no aws_dynamodb_table: the DynamoDB log store needs its commit table"]
+    body = _block(config, header)
+    for required, why in ((r'\bhash_key\s*=\s*"tablePath"', 'hash_key = "tablePath"'),
+                          (r'\brange_key\s*=\s*"fileName"', 'range_key = "fileName"'),
+                          (r'\bbilling_mode\s*=\s*"PAY_PER_REQUEST"', 'billing_mode = "PAY_PER_REQUEST"')):
+        if not re.search(required, body):
+            problems.append("the commit table lacks %s" % why)
+    attributes = set(re.findall(r'attribute\s*\{\s*name\s*=\s*"(\w+)"\s*type\s*=\s*"S"\s*\}', body))
+    if attributes != {"tablePath", "fileName"}:
+        problems.append("the commit table must define exactly the string attributes tablePath and fileName, has %s"
+                        % sorted(attributes))
+    ttl = _block(body, r"\bttl")
+    if ttl is None or not re.search(r'attribute_name\s*=\s*"expireTime"', ttl) or not re.search(r"enabled\s*=\s*true", ttl):
+        problems.append('the commit table lacks ttl { attribute_name = "expireTime", enabled = true }')
+    name = re.search(r'\bname\s*=\s*local\.(\w+)', body)
+    value = name and re.search(r"\b%s\s*=\s*\"([^\"]*)\"" % name.group(1), config)
+    java = re.search(r'return\s+"([^"]*)"\s*\+\s*env\.id\(\)\s*\+\s*"([^"]*)"', java_source)
+    if not value or not java:
+        problems.append("cannot compare the commit table's name with LogStoreSettings.tableName")
+    elif value.group(1) != "%s${var.env}%s" % java.groups():
+        problems.append("the commit table is named %r, but the jobs use %r" % (value.group(1), "%s<env>%s" % java.groups()))
+    arn = "aws_dynamodb_table.%s.arn" % match.group(1)
+    job = _block(config, r"\bjob_policy\s*=") or ""
+    statements = [m for m in re.findall(r"\{[^{}]*\}", job) if "dynamodb:" in m]
+    if len(statements) != 1:
+        problems.append("the job policy needs one statement for the commit table, has %d" % len(statements))
+    else:
+        actions = set(re.findall(r'"(dynamodb:[^"]*)"', statements[0]))
+        if actions != COMMIT_TABLE_ACTIONS:
+            problems.append("the job role's DynamoDB actions are %s, not %s" % (sorted(actions), sorted(COMMIT_TABLE_ACTIONS)))
+        if not re.search(r"Resource\s*=\s*\[\s*%s\s*\]" % re.escape(arn), statements[0]):
+            problems.append("the job role's DynamoDB statement must name only %s" % arn)
+    if "dynamodb" in (_block(config, r"\bairflow_policy\s*=") or ""):
+        problems.append("the Airflow role must not reach DynamoDB")
+    return problems
+
+
+def check(terraform_dir: str = TERRAFORM_DIR, catalog_path: str = CATALOG,
+          log_store_settings: str = LOG_STORE_SETTINGS) -> List[str]:
     problems: List[str] = []
     config_parts = []
     for root, dirs, files in os.walk(terraform_dir):
@@ -169,7 +219,13 @@ def check(terraform_dir: str = TERRAFORM_DIR, catalog_path: str = CATALOG) -> Li
             catalog = json.load(handle)
     except (OSError, ValueError) as e:
         return problems + ["cannot read the catalog %s: %s" % (catalog_path, e)]
-    return problems + coverage_problems("\n".join(config_parts), catalog)
+    try:
+        with open(log_store_settings, encoding="utf-8") as handle:
+            java_source = handle.read()
+    except OSError as e:
+        return problems + ["cannot read %s: %s" % (log_store_settings, e)]
+    config = "\n".join(config_parts)
+    return problems + coverage_problems(config, catalog) + commit_table_problems(config, java_source)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -180,7 +236,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     problems = check(args.terraform_dir, args.catalog)
     for problem in problems:
         print("hcl-check: " + problem)
-    print("hcl-check: %s" % ("FAILED (%d problems)" % len(problems) if problems else "OK (syntax and catalog coverage)"))
+    print("hcl-check: %s" % ("FAILED (%d problems)" % len(problems) if problems else "OK (syntax, catalog coverage, commit table)"))
     return 1 if problems else 0
 
 

@@ -106,6 +106,42 @@ run "job_role_reaches_only_its_env" {
   }
 }
 
+run "delta_commit_table_is_on_demand_with_ttl_and_only_the_job_role_uses_it" {
+  # apply: the policy names the table's ARN, known only after apply (mocked here)
+  assert {
+    condition     = aws_dynamodb_table.delta_log.name == "defi-lakehouse-dev-delta-log" && output.delta_log_table == "defi-lakehouse-dev-delta-log"
+    error_message = "the commit table must be defi-lakehouse-<env>-delta-log, the name the jobs derive from --env"
+  }
+  assert {
+    condition = (aws_dynamodb_table.delta_log.hash_key == "tablePath" && aws_dynamodb_table.delta_log.range_key == "fileName"
+    && toset([for a in aws_dynamodb_table.delta_log.attribute : "${a.name}:${a.type}"]) == toset(["tablePath:S", "fileName:S"]))
+    error_message = "the commit table's key must be tablePath (HASH, S) + fileName (RANGE, S), as Delta's DynamoDB log store uses"
+  }
+  assert {
+    condition     = aws_dynamodb_table.delta_log.billing_mode == "PAY_PER_REQUEST"
+    error_message = "the commit table must bill on demand"
+  }
+  assert {
+    condition     = one(aws_dynamodb_table.delta_log.ttl).enabled && one(aws_dynamodb_table.delta_log.ttl).attribute_name == "expireTime"
+    error_message = "completed commit entries must expire through TTL on expireTime"
+  }
+  assert {
+    condition = [
+      for s in jsondecode(aws_iam_role_policy.job.policy).Statement : {
+        actions = toset(s.Action), resources = s.Resource
+      } if anytrue([for a in s.Action : startswith(a, "dynamodb:")])
+      ] == [{
+        actions   = toset(["dynamodb:DescribeTable", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"])
+        resources = [aws_dynamodb_table.delta_log.arn]
+    }]
+    error_message = "the job role may describe, read, query and put items of the commit table, nothing else in DynamoDB"
+  }
+  assert {
+    condition     = !strcontains(aws_iam_role_policy.airflow.policy, "dynamodb")
+    error_message = "the Airflow role must not reach DynamoDB"
+  }
+}
+
 run "every_catalog_table_has_a_glue_delta_table" {
   command = plan
 
@@ -172,6 +208,10 @@ run "prod_uses_its_own_bucket_and_databases" {
   assert {
     condition     = !strcontains(aws_iam_role_policy.job.policy, "data-lakehouse-dev") && !strcontains(aws_iam_role_policy.job.policy, "_dev")
     error_message = "the prod job role must not name a dev bucket or database"
+  }
+  assert {
+    condition     = aws_dynamodb_table.delta_log.name == "defi-lakehouse-prod-delta-log"
+    error_message = "prod must have its own commit table"
   }
 }
 

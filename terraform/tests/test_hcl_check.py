@@ -71,6 +71,29 @@ class HclCheckTest(unittest.TestCase):
         self.assertEqual(["aws_glue_catalog_table lacks parameter table_type = \"DELTA\" (Athena's Delta reader)"],
                          self.check())
 
+    def test_a_commit_table_without_ttl_or_on_provisioned_capacity_fails(self):
+        self.edit("dynamodb.tf", 'attribute_name = "expireTime"', 'attribute_name = "expires"')
+        self.edit("dynamodb.tf", '"PAY_PER_REQUEST"', '"PROVISIONED"')
+        self.assertEqual(['the commit table lacks billing_mode = "PAY_PER_REQUEST"',
+                          'the commit table lacks ttl { attribute_name = "expireTime", enabled = true }'], self.check())
+
+    def test_a_commit_table_keyed_otherwise_than_delta_expects_fails(self):
+        self.edit("dynamodb.tf", 'range_key    = "fileName"', 'range_key    = "version"')
+        self.assertEqual(['the commit table lacks range_key = "fileName"'], self.check())
+
+    def test_a_commit_table_named_otherwise_than_the_jobs_name_it_fails(self):
+        self.edit("catalog.tf", '"defi-lakehouse-${var.env}-delta-log"', '"delta_log"')
+        self.assertEqual(["the commit table is named 'delta_log', but the jobs use 'defi-lakehouse-<env>-delta-log'"],
+                         self.check())
+
+    def test_wider_dynamodb_access_for_the_job_role_fails(self):
+        self.edit("iam.tf", '"dynamodb:Query"]', '"dynamodb:Query", "dynamodb:DeleteItem"]')
+        self.assertEqual(["the job role's DynamoDB actions are ['dynamodb:DeleteItem', 'dynamodb:DescribeTable', "
+                          "'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], not ['dynamodb:DescribeTable', "
+                          "'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']"], self.check())
+        self.edit("iam.tf", "Resource = [aws_dynamodb_table.delta_log.arn]", 'Resource = ["*"]')
+        self.assertIn("the job role's DynamoDB statement must name only aws_dynamodb_table.delta_log.arn", self.check())
+
     def test_syntax_errors_name_file_and_line(self):
         cases = {
             "x = {\n  a = [1, 2}\n": ["t.tf:2: '}' closes '[' opened at line 2", "t.tf:1: unclosed '{'"],

@@ -2,6 +2,7 @@ package dev.defilakehouse.jobs;
 
 import dev.defilakehouse.common.catalog.JobSpec;
 import dev.defilakehouse.common.catalog.TableCatalog;
+import dev.defilakehouse.common.config.BadArgumentException;
 import dev.defilakehouse.common.config.RunConfig;
 import dev.defilakehouse.common.config.Secrets;
 import dev.defilakehouse.common.spark.SparkSessions;
@@ -23,7 +24,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The main class of the job jar (spark-submit) and of {@code bin/lakehouse}: dispatches a job by
  * its catalog name, lists the jobs, or runs SQL against the catalog. Exit codes: 0 ok, 1 the job
- * failed, 2 bad arguments.
+ * failed, 2 bad arguments: the command line's, found before Spark starts, and the
+ * {@link BadArgumentException}s a job finds in its options (a retry cannot fix them).
  */
 public final class Launcher {
   public static final int OK = 0;
@@ -85,9 +87,7 @@ public final class Launcher {
     try {
       arguments = JobArguments.parse(args, TableCatalog.get(), registry::has);
     } catch (UsageException e) {
-      err.println(secrets.mask("error: " + e.getMessage()));
-      err.println(JobArguments.usage());
-      return BAD_ARGUMENTS;
+      return badArguments(err, e.getMessage());
     }
     boolean verbose = verboseByEnv || arguments.verbose();
     return switch (arguments.command()) {
@@ -119,6 +119,10 @@ public final class Launcher {
       new JobRunner(registry, out::println).run(arguments.job(), arguments.config(), spark, secrets);
       return OK;
     } catch (Throwable e) {
+      BadArgumentException bad = badArgument(e);
+      if (bad != null) {
+        return badArguments(err, bad.getMessage());
+      }
       return fail(err, "job=" + arguments.job() + " run_id=" + arguments.config().runId(), e, verbose);
     } finally {
       if (spark != null) {
@@ -183,6 +187,22 @@ public final class Launcher {
         }
       }
     }
+  }
+
+  private int badArguments(PrintStream err, String message) {
+    err.println(secrets.mask("error: " + message));
+    err.println(JobArguments.usage());
+    return BAD_ARGUMENTS;
+  }
+
+  /** The bad argument behind {@code e}, however Spark or Delta wrapped it; null if none. */
+  private static BadArgumentException badArgument(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof BadArgumentException bad) {
+        return bad;
+      }
+    }
+    return null;
   }
 
   private int fail(PrintStream err, String what, Throwable e, boolean verbose) {

@@ -45,6 +45,17 @@ class LauncherArgumentsTest {
       "list with arguments      | list --env local                                                      | list takes no arguments",
       "full refresh with value  | JOB --env local --start 2024-01-01 --end 2024-01-02 --full-refresh=yes | unknown flag '--full-refresh=yes'",
       "sql full refresh         | sql --full-refresh                                                    | sql takes no --full-refresh",
+      "sql repoint              | sql --repoint-tables                                                  | sql takes no --full-refresh or --repoint-tables",
+      "features end not midnight | analytics.wallet_features --env local --start 2024-01-01 --end 2024-01-02T06:00:00Z | --end 2024-01-02T06:00:00Z is not a UTC midnight",
+      "quality end not midnight | quality.wallet_features --env local --start 2024-01-01T06:00:00Z --end 2024-01-02T06:00:00Z | is not a UTC midnight",
+      "prod on another root     | JOB --env prod --start 2024-01-01 --end 2024-01-02 --lakehouse-root s3a://scratch-bucket | is not prod's lakehouse (s3a://data-lakehouse-prod)",
+      "prod on a prefix of its bucket | JOB --env prod --start 2024-01-01 --end 2024-01-02 --lakehouse-root s3a://data-lakehouse-prod/test | is not prod's lakehouse",
+      "dev on prod's root       | JOB --env dev --start 2024-01-01 --end 2024-01-02 --lakehouse-root s3a://data-lakehouse-prod | is prod's lakehouse, but --env is dev",
+      "local on prod's root     | JOB --env local --start 2024-01-01 --end 2024-01-02 --lakehouse-root s3a://data-lakehouse-prod/x | is prod's lakehouse, but --env is local",
+      "prod root as s3://       | JOB --env prod --start 2024-01-01 --end 2024-01-02 --lakehouse-root s3://data-lakehouse-prod --allow-other-root | use s3a:// in prod",
+      "bad dynamodb endpoint    | JOB --env prod --start 2024-01-01 --end 2024-01-02 --option dynamodb.endpoint=localhost:8000 | is not an http(s)://host:port URL",
+      "dynamodb on a local root | JOB --env local --start 2024-01-01 --end 2024-01-02 --option dynamodb.table=t | is not an s3a:// root",
+      "repoint with a value     | JOB --env local --start 2024-01-01 --end 2024-01-02 --repoint-tables=yes | unknown flag '--repoint-tables=yes'",
   })
   void badArgumentsExitTwoNamingTheProblemAndShowTheUsage(String what, String args, String expected) {
     String[] argv = args.isBlank() ? new String[0] : args.replace("JOB", JOB).split(" +");
@@ -90,5 +101,24 @@ class LauncherArgumentsTest {
           java.util.Arrays.copyOf(args, args.length - 1), catalog, registry::has);
       assertEquals(false, incremental.config().fullRefresh(), job.name());
     }
+  }
+
+  @Test
+  void repointTablesAndAllowOtherRootAreFlagsOfAJobRun() throws Exception {
+    var catalog = dev.defilakehouse.common.catalog.TableCatalog.get();
+    JobRegistry registry = JobRegistry.standard();
+    String[] args = {JOB, "--env", "prod", "--start", "2024-01-01", "--end", "2024-01-02", "--lakehouse-root",
+        "s3a://scratch-bucket/test", "--allow-other-root", "--repoint-tables"};
+    var parsed = dev.defilakehouse.jobs.cli.JobArguments.parse(args, catalog, registry::has);
+    assertEquals("s3a://scratch-bucket/test", parsed.config().lakehouseRoot());
+    assertTrue(parsed.config().repointTables());
+    assertTrue(parsed.config().describe().contains("repoint_tables=true"), parsed.config().describe());
+    var plain = dev.defilakehouse.jobs.cli.JobArguments.parse(new String[] {JOB, "--env", "prod", "--start",
+        "2024-01-01", "--end", "2024-01-02"}, catalog, registry::has);
+    assertEquals("s3a://data-lakehouse-prod", plain.config().lakehouseRoot());
+    assertEquals(false, plain.config().repointTables());
+    // a feature job as of a UTC midnight given as an instant is fine
+    dev.defilakehouse.jobs.cli.JobArguments.parse(new String[] {"analytics.wallet_features", "--env", "local",
+        "--start", "2024-01-01", "--end", "2024-01-02T00:00:00Z"}, catalog, registry::has);
   }
 }

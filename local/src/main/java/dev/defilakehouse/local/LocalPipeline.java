@@ -46,7 +46,8 @@ public final class LocalPipeline {
         throw new UsageException("the local pipeline runs --env local only (use spark-submit or Airflow for dev/prod)");
       }
       config = new RunFlags(Env.LOCAL.id(), orDefault(given.start(), DEFAULT_START), orDefault(given.end(), DEFAULT_END),
-          given.lakehouseRoot(), given.options(), given.verbose(), given.fullRefresh()).toRunConfig("pipeline");
+          given.lakehouseRoot(), given.options(), given.verbose(), given.fullRefresh(), given.repointTables(),
+          given.allowOtherRoot()).toRunConfig("pipeline");
       sandboxOptions = sandboxOptions(config);
     } catch (UsageException | IllegalArgumentException e) {
       err.println("error: " + e.getMessage());
@@ -62,7 +63,7 @@ public final class LocalPipeline {
       Map<String, String> options = new LinkedHashMap<>(SandboxSources.jobOptions(sandbox));
       options.putAll(config.options());
       RunConfig run = new RunConfig(config.env(), config.lakehouseRoot(), config.interval(), options, config.runId(),
-          config.fullRefresh());
+          config.fullRefresh(), config.repointTables());
       SparkSession spark = SparkSessions.forRun(run);
       try {
         new PipelineRunner(JobRegistry.standard(), out::println).runAll(spark, run, secrets);

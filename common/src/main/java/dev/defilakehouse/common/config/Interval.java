@@ -45,6 +45,19 @@ public record Interval(Instant start, Instant end) {
     return LocalDate.ofInstant(instant, ZoneOffset.UTC);
   }
 
+  /**
+   * The date a run computes "as of": the date of {@code --end}, which must then be a UTC midnight
+   * (features as of D use what was known at D 00:00 UTC).
+   */
+  public LocalDate asOfDate() {
+    LocalDate date = dateOf(end);
+    if (!startOfDay(date).equals(end)) {
+      throw new BadArgumentException("--end " + end + " is not a UTC midnight: features are computed as of "
+          + "a date T (instant T 00:00 UTC); pass --end " + date + " or --end " + date.plusDays(1));
+    }
+    return date;
+  }
+
   public LocalDate startDate() {
     return dateOf(start);
   }

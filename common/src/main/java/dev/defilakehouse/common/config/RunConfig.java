@@ -7,14 +7,22 @@ import java.util.TreeMap;
 
 /**
  * Everything a job run is parameterised by: env, lakehouse root, interval, free-form options
- * ({@code --option k=v}), the run id stamped on every row it writes, and {@code fullRefresh}
- * ({@code --full-refresh}: rebuild from all of the layer below instead of the interval's slice).
+ * ({@code --option k=v}), the run id stamped on every row it writes, {@code fullRefresh}
+ * ({@code --full-refresh}: rebuild from all of the layer below instead of the interval's slice) and
+ * {@code repointTables} ({@code --repoint-tables}: move catalog names registered at another
+ * location to this root; never done otherwise).
  */
 public record RunConfig(Env env, String lakehouseRoot, Interval interval, Map<String, String> options, String runId,
-                        boolean fullRefresh) {
+                        boolean fullRefresh, boolean repointTables) {
 
   public RunConfig {
     options = Collections.unmodifiableMap(new LinkedHashMap<>(options));
+  }
+
+  /** Without {@code --repoint-tables}. */
+  public RunConfig(Env env, String lakehouseRoot, Interval interval, Map<String, String> options, String runId,
+                   boolean fullRefresh) {
+    this(env, lakehouseRoot, interval, options, runId, fullRefresh, false);
   }
 
   /** An ordinary (incremental) run. */
@@ -34,7 +42,7 @@ public record RunConfig(Env env, String lakehouseRoot, Interval interval, Map<St
     try {
       return Integer.parseInt(v.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--option " + key + "=" + v + " is not a whole number");
+      throw new BadArgumentException("--option " + key + "=" + v + " is not a whole number");
     }
   }
 
@@ -46,7 +54,7 @@ public record RunConfig(Env env, String lakehouseRoot, Interval interval, Map<St
     try {
       return Long.parseLong(v.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--option " + key + "=" + v + " is not a whole number");
+      throw new BadArgumentException("--option " + key + "=" + v + " is not a whole number");
     }
   }
 
@@ -58,7 +66,7 @@ public record RunConfig(Env env, String lakehouseRoot, Interval interval, Map<St
     try {
       return Double.parseDouble(v.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--option " + key + "=" + v + " is not a number");
+      throw new BadArgumentException("--option " + key + "=" + v + " is not a number");
     }
   }
 
@@ -70,16 +78,16 @@ public record RunConfig(Env env, String lakehouseRoot, Interval interval, Map<St
     return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
       case "true", "yes", "1" -> true;
       case "false", "no", "0" -> false;
-      default -> throw new IllegalArgumentException("--option " + key + "=" + v + " is not true or false");
+      default -> throw new BadArgumentException("--option " + key + "=" + v + " is not true or false");
     };
   }
 
   public RunConfig withInterval(Interval other) {
-    return new RunConfig(env, lakehouseRoot, other, options, runId, fullRefresh);
+    return new RunConfig(env, lakehouseRoot, other, options, runId, fullRefresh, repointTables);
   }
 
   public RunConfig withFullRefresh(boolean refresh) {
-    return new RunConfig(env, lakehouseRoot, interval, options, runId, refresh);
+    return new RunConfig(env, lakehouseRoot, interval, options, runId, refresh, repointTables);
   }
 
   /** For the start-of-job log line: options whose name looks secret are masked. */
@@ -87,6 +95,6 @@ public record RunConfig(Env env, String lakehouseRoot, Interval interval, Map<St
     Map<String, String> shown = new TreeMap<>();
     options.forEach((k, v) -> shown.put(k, Secrets.looksSecret(k) ? "***" : v));
     return "env=" + env.id() + " root=" + lakehouseRoot + " interval=" + interval + " run_id=" + runId
-        + " options=" + shown + (fullRefresh ? " full_refresh=true" : "");
+        + " options=" + shown + (fullRefresh ? " full_refresh=true" : "") + (repointTables ? " repoint_tables=true" : "");
   }
 }

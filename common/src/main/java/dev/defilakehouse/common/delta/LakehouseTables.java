@@ -2,6 +2,7 @@ package dev.defilakehouse.common.delta;
 
 import dev.defilakehouse.common.catalog.TableCatalog;
 import dev.defilakehouse.common.catalog.TableSpec;
+import dev.defilakehouse.common.config.BadArgumentException;
 import dev.defilakehouse.common.config.Env;
 import io.delta.tables.DeltaTable;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.TableIdentifier;
+import org.apache.spark.sql.catalyst.catalog.CatalogTable;
 import org.apache.spark.sql.catalyst.catalog.SessionCatalog;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -29,18 +31,43 @@ public final class LakehouseTables {
       "delta.minReaderVersion", "1",
       "delta.minWriterVersion", "2");
 
+  /** Catalog parameters Athena's native Delta reader needs on an entry (terraform/glue.tf sets the same). */
+  public static final Map<String, String> CATALOG_PARAMETERS = Map.of("table_type", "DELTA");
+
   private final SparkSession spark;
   private final Env env;
   private final String root;
   private final String runId;
   private final TableCatalog catalog;
+  private final boolean repointTables;
+  private final boolean catalogOutlivesSession;
 
+  /** Never re-points a name registered at another location (see {@link #ensureTable}). */
   public LakehouseTables(SparkSession spark, Env env, String root, String runId, TableCatalog catalog) {
+    this(spark, env, root, runId, catalog, false);
+  }
+
+  /** {@code repointTables}: {@code --repoint-tables}, move names registered elsewhere to this root. */
+  public LakehouseTables(SparkSession spark, Env env, String root, String runId, TableCatalog catalog,
+                         boolean repointTables) {
+    this(spark, env, root, runId, catalog, repointTables,
+        !"in-memory".equals(spark.conf().get("spark.sql.catalogImplementation", "in-memory")));
+  }
+
+  /**
+   * {@code catalogOutlivesSession}: false for a session's in-memory catalog, whose entries die with
+   * it, so re-pointing one drops nothing anyone else sees (tests share one such session across many
+   * temp roots). Hive metastores and Glue outlive it.
+   */
+  LakehouseTables(SparkSession spark, Env env, String root, String runId, TableCatalog catalog,
+                  boolean repointTables, boolean catalogOutlivesSession) {
     this.spark = spark;
     this.env = env;
     this.root = root;
     this.runId = runId;
     this.catalog = catalog;
+    this.repointTables = repointTables;
+    this.catalogOutlivesSession = catalogOutlivesSession;
   }
 
   public TableCatalog catalog() {
@@ -130,10 +157,20 @@ public final class LakehouseTables {
 
   /**
    * Creates the table at its location with the catalog's partitioning and properties if it is
-   * missing, and makes {@code db_<layer>_<env>.<table>} point at that location.
+   * missing, and makes {@code db_<layer>_<env>.<table>} point at that location. A name already
+   * registered at another location fails the run before anything is written (a wrong
+   * {@code --lakehouse-root} would otherwise re-point production tables), unless the run was asked
+   * to re-point ({@code --repoint-tables}).
    */
   public void ensureTable(TableSpec table, StructType schema) {
     spark.sql("CREATE DATABASE IF NOT EXISTS " + table.database(env));
+    SessionCatalog sessionCatalog = ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().catalog();
+    TableIdentifier id = new TableIdentifier(table.name(), Option.apply(table.database(env)));
+    // a failing lookup fails the run: guessing "not registered" here could drop a good entry
+    CatalogTable registered = sessionCatalog.tableExists(id) ? entry(sessionCatalog, id) : null;
+    if (registered != null && !sameLocation(registered.location().toString(), location(table))) {
+      refuseUnlessRepointing(table, registered);
+    }
     if (!exists(table)) {
       // Created by path: the name may still point at another root (a shared test session, a moved
       // lakehouse), and CREATE TABLE <name> would then silently do nothing.
@@ -147,34 +184,70 @@ public final class LakehouseTables {
       spark.sql("CREATE TABLE IF NOT EXISTS delta.`" + location(table).replace("`", "``") + "` ("
           + ddl(schema, table) + ") USING delta" + partitioned + " TBLPROPERTIES (" + properties + ")");
     }
-    register(table);
+    register(table, sessionCatalog, id, registered);
+  }
+
+  private void refuseUnlessRepointing(TableSpec table, CatalogTable registered) {
+    if (repointTables || !catalogOutlivesSession) {
+      return;
+    }
+    throw new BadArgumentException(table.qualifiedName(env) + " is registered at " + registered.location()
+        + ", not at " + location(table) + " where this run writes: is --lakehouse-root right for --env " + env.id()
+        + "? Nothing was changed. To point the name at this root on purpose, re-run with --repoint-tables");
   }
 
   /**
-   * Registers the name at this root's location, replacing a registration pointing elsewhere. Works
-   * on the v1 session catalog's metadata: going through Spark's catalog API or SQL would load the
-   * Delta table at the old location, which fails when that location is gone.
+   * Registers the name at this root's location if it is not already: an entry at another location
+   * (allowed by {@link #refuseUnlessRepointing}) is dropped first; entries made here carry
+   * {@link #CATALOG_PARAMETERS}. Works on the v1 session catalog's metadata: going through Spark's
+   * catalog API or SQL would load the Delta table at the old location, which fails when that
+   * location is gone.
    */
-  private void register(TableSpec table) {
-    SessionCatalog sessionCatalog = ((org.apache.spark.sql.classic.SparkSession) spark).sessionState().catalog();
-    TableIdentifier id = new TableIdentifier(table.name(), Option.apply(table.database(env)));
-    if (sessionCatalog.tableExists(id)) {
-      if (sameLocation(registeredLocation(sessionCatalog, id), location(table))) {
-        return;
-      }
+  private void register(TableSpec table, SessionCatalog sessionCatalog, TableIdentifier id, CatalogTable registered) {
+    if (registered != null && sameLocation(registered.location().toString(), location(table))) {
+      withCatalogParameters(sessionCatalog, registered);
+      return;
+    }
+    if (registered != null) {
       // Tables are registered EXTERNAL (with a LOCATION): dropping the name leaves the data alone.
-      sessionCatalog.dropTable(id, true, false);
+      sessionCatalog.dropTable(id, false, false);
     }
     spark.sql("CREATE TABLE " + table.qualifiedName(env) + " USING delta LOCATION '"
-        + location(table).replace("'", "\\'") + "'");
+        + catalogLocation(table).replace("'", "\\'") + "'");
+    withCatalogParameters(sessionCatalog, entry(sessionCatalog, id));
   }
 
-  private static String registeredLocation(SessionCatalog sessionCatalog, TableIdentifier id) {
+  /** The entry of a name the catalog just said exists; any failure to read it fails the run. */
+  private static CatalogTable entry(SessionCatalog sessionCatalog, TableIdentifier id) {
     try {
-      return sessionCatalog.getTableRawMetadata(id).location().toString();
-    } catch (Exception e) { // Scala declares NoSuchTable/NoSuchNamespace; a race with a drop: re-register
-      return null;
+      return sessionCatalog.getTableRawMetadata(id);
+    } catch (org.apache.spark.sql.AnalysisException e) { // Scala declares NoSuchTable/NoSuchNamespace
+      throw new IllegalStateException("cannot read the catalog entry of " + id.unquotedString() + ": "
+          + e.getMessage(), e);
     }
+  }
+
+  /** Where the catalog entry points: Athena reads only s3:// locations (as Terraform registers them). */
+  private String catalogLocation(TableSpec table) {
+    String location = location(table);
+    return !env.isLocal() && location.startsWith("s3a://") ? "s3://" + location.substring("s3a://".length()) : location;
+  }
+
+  /** Adds the parameters Athena needs to an entry that lacks them (e.g. one made before they were set). */
+  private static void withCatalogParameters(SessionCatalog sessionCatalog, CatalogTable entry) {
+    Map<String, String> current = scala.jdk.javaapi.CollectionConverters.asJava(entry.properties());
+    if (CATALOG_PARAMETERS.entrySet().stream().allMatch(p -> p.getValue().equals(current.get(p.getKey())))) {
+      return;
+    }
+    Map<String, String> properties = new java.util.LinkedHashMap<>(current);
+    properties.putAll(CATALOG_PARAMETERS);
+    scala.collection.immutable.Map<String, String> merged = scala.collection.immutable.Map.from(
+        scala.jdk.javaapi.CollectionConverters.asScala(properties));
+    sessionCatalog.alterTable(entry.copy(entry.identifier(), entry.tableType(), entry.storage(), entry.schema(),
+        entry.provider(), entry.partitionColumnNames(), entry.bucketSpec(), entry.owner(), entry.createTime(),
+        entry.lastAccessTime(), entry.createVersion(), merged, entry.stats(), entry.viewText(), entry.comment(),
+        entry.collation(), entry.unsupportedFeatures(), entry.tracksPartitionsInCatalog(), entry.schemaPreservesCase(),
+        entry.ignoredProperties(), entry.viewOriginalText()));
   }
 
   private static boolean sameLocation(String registered, String ours) {

@@ -14,7 +14,7 @@ public record JobContext(String jobName, RunConfig config, SparkSession spark, T
   public static JobContext create(String jobName, RunConfig config, SparkSession spark, Secrets secrets) {
     TableCatalog catalog = TableCatalog.get();
     return new JobContext(jobName, config, spark, catalog,
-        new LakehouseTables(spark, config.env(), config.lakehouseRoot(), config.runId(), catalog),
+        new LakehouseTables(spark, config.env(), config.lakehouseRoot(), config.runId(), catalog, config.repointTables()),
         secrets, new JobReport(jobName));
   }
 

@@ -1,5 +1,6 @@
 package dev.defilakehouse.common.source;
 
+import dev.defilakehouse.common.config.BadArgumentException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,12 +17,12 @@ public record ProtocolVersion(String id, String protocolName, String contractVer
     String normalised = id.trim().toLowerCase(Locale.ROOT);
     int cut = normalised.lastIndexOf('_');
     if (cut <= 0 || cut == normalised.length() - 1 || !normalised.substring(cut + 1).matches("v\\d+")) {
-      throw new IllegalArgumentException("--option protocols: '" + id
+      throw new BadArgumentException("--option protocols: '" + id
           + "' is not <protocol>_<version> like aave_v2, aave_v3 or compound_v2");
     }
     // Stage quarantines every other protocol, so fetching one would only fill raw with rejects.
     if (!List.of(DEFAULT.split(",")).contains(normalised)) {
-      throw new IllegalArgumentException("--option protocols: unknown protocol '" + id + "'; supported: "
+      throw new BadArgumentException("--option protocols: unknown protocol '" + id + "'; supported: "
           + DEFAULT.replace(",", ", "));
     }
     return new ProtocolVersion(normalised, normalised.substring(0, cut), normalised.substring(cut + 1));
@@ -39,7 +40,7 @@ public record ProtocolVersion(String id, String protocolName, String contractVer
       }
     }
     if (list.isEmpty()) {
-      throw new IllegalArgumentException("--option protocols is empty: name at least one of " + DEFAULT);
+      throw new BadArgumentException("--option protocols is empty: name at least one of " + DEFAULT);
     }
     return list;
   }

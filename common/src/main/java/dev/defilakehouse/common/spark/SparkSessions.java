@@ -13,7 +13,7 @@ import org.apache.spark.sql.SparkSession;
  * <p>Local env: {@code local[*]} (or {@code --option spark.master=...} or spark-submit's {@code --master}), Delta, and Hive support
  * with an embedded Derby metastore under the lakehouse folder, so tables are found by name across
  * runs. Other envs: master and metastore come from spark-submit / EMR (Glue there); only Delta and
- * S3A settings are added.
+ * S3A settings are added. Commits on S3 in dev and prod go through DynamoDB ({@link LogStoreSettings}).
  */
 public final class SparkSessions {
   private SparkSessions() {}
@@ -27,6 +27,9 @@ public final class SparkSessions {
       local(builder, config.lakehouseRoot(), master);
     }
     s3a(builder, config.options());
+    // a value given to spark-submit (--conf, a system property by then) wins, as for spark.master
+    LogStoreSettings.forRun(config.env(), config.lakehouseRoot(), config.options(), System.getenv())
+        .forEach((key, value) -> builder.config(key, System.getProperty(key, value)));
     config.options().forEach((k, v) -> {
       if (k.startsWith("spark.") && !k.equals("spark.master")) {
         builder.config(k, v);

@@ -1,6 +1,7 @@
 package dev.defilakehouse.jobs.analytics;
 
 import dev.defilakehouse.common.catalog.TableSpec;
+import dev.defilakehouse.common.config.BadArgumentException;
 import dev.defilakehouse.common.config.RunConfig;
 import dev.defilakehouse.common.job.JobContext;
 import dev.defilakehouse.common.transform.analytics.EventValuation;
@@ -23,7 +24,7 @@ final class AnalyticsSettings {
   static int maxPriceAgeDays(RunConfig config) {
     int days = config.intOption(MAX_PRICE_AGE_DAYS, EventValuation.DEFAULT_MAX_AGE_DAYS);
     if (days < 0) {
-      throw new IllegalArgumentException("--option " + MAX_PRICE_AGE_DAYS + "=" + days + " must be 0 or more days");
+      throw new BadArgumentException("--option " + MAX_PRICE_AGE_DAYS + "=" + days + " must be 0 or more days");
     }
     return days;
   }
@@ -33,12 +34,12 @@ final class AnalyticsSettings {
         .map(String::trim).filter(s -> !s.isEmpty()).toList();
     for (String token : tokens) {
       if (!token.matches("0x[0-9a-fA-F]{40}")) {
-        throw new IllegalArgumentException("--option " + ETH_REFERENCE + ": '" + token
+        throw new BadArgumentException("--option " + ETH_REFERENCE + ": '" + token
             + "' is not a token address (0x and 40 hex digits); the default is WETH " + TokenPrices.WETH);
       }
     }
     if (tokens.isEmpty()) {
-      throw new IllegalArgumentException("--option " + ETH_REFERENCE + " is empty; the default is WETH " + TokenPrices.WETH);
+      throw new BadArgumentException("--option " + ETH_REFERENCE + " is empty; the default is WETH " + TokenPrices.WETH);
     }
     return tokens;
   }

@@ -1,6 +1,7 @@
 package dev.defilakehouse.jobs.cli;
 
 import dev.defilakehouse.common.catalog.TableCatalog;
+import dev.defilakehouse.common.config.BadArgumentException;
 import dev.defilakehouse.common.config.Env;
 import dev.defilakehouse.common.config.RunConfig;
 import java.util.Arrays;
@@ -17,6 +18,8 @@ public record JobArguments(Command command, String job, RunConfig config, String
   public enum Command { HELP, LIST, SQL, RUN }
 
   private static final Set<String> HELP = Set.of("--help", "-h", "help");
+  /** The catalog source of the jobs that compute as of the date of --end. */
+  private static final String FEATURES = "features";
 
   /**
    * @param implemented whether a catalog job has an implementation (unimplemented jobs are refused)
@@ -47,8 +50,8 @@ public record JobArguments(Command command, String job, RunConfig config, String
       if (flags.start() != null || flags.end() != null) {
         throw new UsageException("sql takes no --start/--end");
       }
-      if (flags.fullRefresh()) {
-        throw new UsageException("sql takes no --full-refresh (it is a flag of a job run)");
+      if (flags.fullRefresh() || flags.repointTables()) {
+        throw new UsageException("sql takes no --full-refresh or --repoint-tables (flags of a job run)");
       }
       Env env = flags.resolveEnv(Env.LOCAL);
       return new JobArguments(Command.SQL, null, null, statement, env, flags.resolveRoot(env), flags);
@@ -64,6 +67,13 @@ public record JobArguments(Command command, String job, RunConfig config, String
     }
     RunFlags flags = RunFlags.parse(rest);
     RunConfig config = flags.toRunConfig(first);
+    if (catalog.job(first).source().equals(FEATURES)) {
+      try {
+        config.interval().asOfDate();
+      } catch (BadArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
     return new JobArguments(Command.RUN, first, config, null, config.env(), config.lakehouseRoot(), flags);
   }
 
@@ -75,16 +85,22 @@ public record JobArguments(Command command, String job, RunConfig config, String
     return String.join("\n",
         "usage: <launcher> list",
         "       <launcher> <job> --env <local|dev|prod> --start <date|instant> --end <date|instant>",
-        "                  [--lakehouse-root <path|s3a://bucket>] [--option key=value ...] [--full-refresh] [--verbose]",
+        "                  [--lakehouse-root <path|s3a://bucket>] [--option key=value ...] [--full-refresh]",
+        "                  [--repoint-tables] [--allow-other-root] [--verbose]",
         "       <launcher> sql [\"<statement>\"] [--env local] [--lakehouse-root <path>]   (no statement: read stdin)",
         "       <launcher> --help",
-        "  --start/--end  the data interval [start, end) in UTC: 2024-01-01 or 2024-01-01T00:00:00Z",
+        "  --start/--end  the data interval [start, end) in UTC: 2024-01-01 or 2024-01-01T00:00:00Z;",
+        "                 feature jobs run as of the date of --end, which must be a UTC midnight",
         "  --env          selects databases db_<layer>_<env> and the default root (./lakehouse for local,",
         "                 s3a://data-lakehouse-<env> otherwise)",
-        "  --option       repeatable; spark.* options go to the Spark session, run_id=... names the run",
+        "  --option       repeatable; spark.* options go to the Spark session, run_id=... names the run,",
+        "                 dynamodb.table/region/endpoint the DynamoDB table ordering commits on S3",
         "  --full-refresh rebuild the job's table from all of the layer below, not just the interval's slice",
         "                 (raw: re-fetch the interval; features: state rebuilt from all analytics history)",
+        "  --repoint-tables   point catalog names registered at another location at this root (never",
+        "                 done without it: the run fails instead)",
+        "  --allow-other-root run dev or prod on a root that is not the env's own (refused otherwise)",
         "  --verbose      print stack traces on failure (or set LAKEHOUSE_VERBOSE=1)",
-        "exit codes: 0 ok, 1 the job failed, 2 bad arguments");
+        "exit codes: 0 ok, 1 the job failed, 2 bad arguments (also bad --option values a job finds)");
   }
 }

@@ -1,8 +1,10 @@
 package dev.defilakehouse.jobs.cli;
 
+import dev.defilakehouse.common.config.BadArgumentException;
 import dev.defilakehouse.common.config.Env;
 import dev.defilakehouse.common.config.Interval;
 import dev.defilakehouse.common.config.RunConfig;
+import dev.defilakehouse.common.spark.LogStoreSettings;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -16,11 +18,11 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The flags of a run ({@code --env --start --end --lakehouse-root --option k=v --full-refresh
- * --verbose}), as given; {@link #toRunConfig} validates and resolves them. Both
- * {@code --flag value} and {@code --flag=value} are accepted.
+ * --repoint-tables --allow-other-root --verbose}), as given; {@link #toRunConfig} validates and
+ * resolves them. Both {@code --flag value} and {@code --flag=value} are accepted.
  */
 public record RunFlags(String env, String start, String end, String lakehouseRoot, Map<String, String> options,
-                       boolean verbose, boolean fullRefresh) {
+                       boolean verbose, boolean fullRefresh, boolean repointTables, boolean allowOtherRoot) {
   private static final Set<String> VALUE_FLAGS = Set.of("--env", "--start", "--end", "--lakehouse-root", "--option");
   private static final String RUN_ID_CHARS = "[A-Za-z0-9._:+-]{1,200}";
   private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
@@ -36,11 +38,19 @@ public record RunFlags(String env, String start, String end, String lakehouseRoo
     this(env, start, end, lakehouseRoot, options, verbose, false);
   }
 
+  /** Without {@code --repoint-tables} and {@code --allow-other-root}. */
+  public RunFlags(String env, String start, String end, String lakehouseRoot, Map<String, String> options,
+                  boolean verbose, boolean fullRefresh) {
+    this(env, start, end, lakehouseRoot, options, verbose, fullRefresh, false, false);
+  }
+
   public static RunFlags parse(List<String> args) throws UsageException {
     Map<String, String> values = new LinkedHashMap<>();
     Map<String, String> options = new LinkedHashMap<>();
     boolean verbose = false;
     boolean fullRefresh = false;
+    boolean repointTables = false;
+    boolean allowOtherRoot = false;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
       int eq = arg.indexOf('=');
@@ -50,6 +60,10 @@ public record RunFlags(String env, String start, String end, String lakehouseRoo
         verbose = true;
       } else if (name.equals("--full-refresh") && value == null) {
         fullRefresh = true;
+      } else if (name.equals("--repoint-tables") && value == null) {
+        repointTables = true;
+      } else if (name.equals("--allow-other-root") && value == null) {
+        allowOtherRoot = true;
       } else if (VALUE_FLAGS.contains(name)) {
         if (value == null) {
           if (i + 1 >= args.size() || args.get(i + 1).startsWith("--")) {
@@ -69,7 +83,7 @@ public record RunFlags(String env, String start, String end, String lakehouseRoo
       }
     }
     return new RunFlags(values.get("--env"), values.get("--start"), values.get("--end"),
-        values.get("--lakehouse-root"), options, verbose, fullRefresh);
+        values.get("--lakehouse-root"), options, verbose, fullRefresh, repointTables, allowOtherRoot);
   }
 
   private static void addOption(Map<String, String> options, String keyValue) throws UsageException {
@@ -100,7 +114,8 @@ public record RunFlags(String env, String start, String end, String lakehouseRoo
 
   /**
    * The lakehouse root: {@code --lakehouse-root} or the env's default; local paths made absolute.
-   * A root no job could write (a file, a path below a file, an unknown scheme) is a usage error.
+   * A root no job could write (a file, a path below a file, an unknown scheme) is a usage error, and
+   * so is one that is not the env's own in dev and prod, or another env's, unless {@code --allow-other-root}.
    */
   public String resolveRoot(Env resolvedEnv) throws UsageException {
     String root = lakehouseRoot != null && !lakehouseRoot.isBlank() ? lakehouseRoot : resolvedEnv.defaultLakehouseRoot();
@@ -113,6 +128,7 @@ public record RunFlags(String env, String start, String end, String lakehouseRoo
       throw new UsageException("--lakehouse-root '" + root + "' is not a valid path (" + e.getReason() + ")");
     }
     LakehouseRootCheck.check(resolved);
+    LakehouseRootCheck.checkAgainstEnv(resolvedEnv, resolved, allowOtherRoot);
     return resolved;
   }
 
@@ -125,7 +141,14 @@ public record RunFlags(String env, String start, String end, String lakehouseRoo
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    return new RunConfig(resolvedEnv, resolveRoot(resolvedEnv), interval, options, runId(jobName), fullRefresh);
+    String root = resolveRoot(resolvedEnv);
+    try {
+      // the session applies them later; a bad dynamodb.* value is a bad argument now
+      LogStoreSettings.forRun(resolvedEnv, root, options, System.getenv());
+    } catch (BadArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    return new RunConfig(resolvedEnv, root, interval, options, runId(jobName), fullRefresh, repointTables);
   }
 
   private String runId(String jobName) throws UsageException {

@@ -25,9 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 11, bad arguments and config: each mistake a user can make on the launcher's command line
- * or in its environment ends with exit 2 (bad arguments, Spark never started) or 1 (the job
- * failed), and ONE line on stderr naming the problem; a stack trace only with --verbose. In
- * process: the launcher borrows the test JVM's one Spark session and is told not to stop it.
+ * or in its environment ends with exit 2 (bad arguments: most before Spark starts, option values
+ * the job reads once it starts) or 1 (the job failed), and ONE line on stderr naming the problem;
+ * a stack trace only with --verbose. In process: the launcher borrows the test JVM's one Spark
+ * session and is told not to stop it.
  */
 class BadArgumentsTest {
   private static final String AREA = "bad arguments";
@@ -112,16 +113,29 @@ class BadArgumentsTest {
         "--end", "2024-01-02", "--lakehouse-root", "file:lakehouse"), 2, "is not a file URI with an absolute path");
     check("lakehouse root without a bucket", KEYS, List.of(BLOCKS, "--env", "dev", "--start", "2024-01-01",
         "--end", "2024-01-02", "--lakehouse-root", "s3a:///lakehouse"), 2, "names no bucket");
+    check("prod run on a root that is not prod's", KEYS, List.of(BLOCKS, "--env", "prod", "--start", "2024-01-01",
+        "--end", "2024-01-02", "--lakehouse-root", "s3a://data-lakehouse-dev"), 2,
+        "is dev's lakehouse, but --env is prod");
+    check("feature job with an --end that is not a UTC midnight", KEYS, List.of("analytics.wallet_features", "--env",
+        "local", "--start", "2024-01-01", "--end", "2024-01-02T12:00:00Z", "--lakehouse-root", root), 2,
+        "is not a UTC midnight");
+    check("bad DynamoDB endpoint", KEYS, List.of(BLOCKS, "--env", "prod", "--start", "2024-01-01", "--end",
+        "2024-01-02", "--option", "dynamodb.endpoint=dynamodb.local"), 2, "is not an http(s)://host:port URL");
+  }
+
+  /** Values only the job reads: found once it starts, still bad arguments (exit 2), so no retry. */
+  @Test
+  void badOptionValuesAJobFindsExitTwo() {
+    check("unknown protocol", KEYS, job("raw.transpose_deposit_events", "--option", "protocols=aave_v2,aave_v9"), 2,
+        "unknown protocol 'aave_v9'");
+    check("option value not a number", KEYS, job(BLOCKS, "--option", "http.max_attempts=three"), 2,
+        "--option http.max_attempts=three is not a whole number");
   }
 
   @Test
   void configMistakesFailTheJobWithOneLineNamingIt() {
     check("missing API key variable", new Secrets(Map.of()), job(BLOCKS), 1,
         "set the environment variable TRANSPOSE_API_KEY");
-    check("unknown protocol", KEYS, job("raw.transpose_deposit_events", "--option", "protocols=aave_v2,aave_v9"), 1,
-        "unknown protocol 'aave_v9'");
-    check("option value not a number", KEYS, job(BLOCKS, "--option", "http.max_attempts=three"), 1,
-        "--option http.max_attempts=three is not a whole number");
     check("unreachable endpoint", KEYS, job(BLOCKS, "--option", "transpose.url=http://127.0.0.1:" + closedPort,
         "--option", "http.max_attempts=2", "--option", "http.initial_backoff_ms=10"), 1,
         "127.0.0.1:" + closedPort);

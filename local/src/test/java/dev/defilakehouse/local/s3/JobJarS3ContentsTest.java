@@ -41,7 +41,7 @@ class JobJarS3ContentsTest {
   }
 
   @Test
-  void shadedJobJarCarriesS3aTheSdkModulesItNeedsAndDeltasS3LogStore() throws IOException {
+  void shadedJobJarCarriesS3aTheSdkModulesItNeedsAndBothS3LogStores() throws IOException {
     Path jar = jobJar();
     Set<String> entries = new TreeSet<>();
     try (ZipFile zip = new ZipFile(jar.toFile())) {
@@ -55,16 +55,18 @@ class JobJarS3ContentsTest {
         "software/amazon/awssdk/transfer/s3/S3TransferManager.class",
         "software/amazon/awssdk/services/sts/StsClient.class",
         "software/amazon/awssdk/http/apache/ApacheHttpClient.class",
-        "io/delta/storage/S3SingleDriverLogStore.class")) {
+        "io/delta/storage/S3SingleDriverLogStore.class",
+        "dev/defilakehouse/common/delta/DynamoDbLogStore.class",
+        "software/amazon/awssdk/services/dynamodb/DynamoDbClient.class")) {
       assertTrue(entries.contains(required), jar.getFileName() + " lacks " + required);
     }
 
-    // the bundle would bring every AWS service client; only S3 and STS belong here
+    // the bundle would bring every AWS service client; only S3, STS and DynamoDB (commits) belong here
     Set<String> services = new TreeSet<>();
     String prefix = "software/amazon/awssdk/services/";
     entries.stream().filter(e -> e.startsWith(prefix) && e.indexOf('/', prefix.length()) > 0)
         .forEach(e -> services.add(e.substring(prefix.length(), e.indexOf('/', prefix.length()))));
-    assertEquals(Set.of("s3", "sts"), services, "AWS SDK service clients in " + jar.getFileName());
+    assertEquals(Set.of("dynamodb", "s3", "sts"), services, "AWS SDK service clients in " + jar.getFileName());
     assertFalse(entries.stream().anyMatch(e -> e.startsWith("META-INF/maven/software.amazon.awssdk/bundle/")),
         "the AWS SDK bundle is inside " + jar.getFileName());
     // the test-only S3 server never ships

@@ -10,7 +10,6 @@ import dev.defilakehouse.common.config.Env;
 import dev.defilakehouse.common.config.Interval;
 import dev.defilakehouse.common.config.RunConfig;
 import dev.defilakehouse.common.delta.LakehouseTables;
-import dev.defilakehouse.common.spark.SparkSessions;
 import dev.defilakehouse.common.testing.SparkTestSession;
 import io.delta.tables.DeltaTable;
 import java.nio.charset.StandardCharsets;
@@ -48,29 +47,17 @@ class S3DeltaTablesTest {
   private static final TableSpec positions = catalog.table("analytics.the_graph_current_collateral_positions");
 
   private static S3TestServer server;
-  private static Map<String, String> hadoopSettings;
 
   @BeforeAll
   static void startServer() throws Exception {
     server = S3TestServer.start();
-    hadoopSettings = SparkSessions.s3aHadoopSettings(server.s3aOptions());
-    // The shared test session exists already: its SparkContext conf serves RDD-level reads, and
-    // the session conf is copied into every Hadoop conf Delta and the file sources make.
-    hadoopSettings.forEach((k, v) -> {
-      spark.sparkContext().hadoopConfiguration().set(k, v);
-      spark.conf().set(k, v);
-    });
+    server.attach(spark);
   }
 
   @AfterAll
   static void stopServer() throws Exception {
-    if (hadoopSettings != null) {
-      hadoopSettings.keySet().forEach(k -> {
-        spark.sparkContext().hadoopConfiguration().unset(k);
-        spark.conf().unset(k);
-      });
-    }
     if (server != null) {
+      server.detach(spark);
       server.close();
     }
   }

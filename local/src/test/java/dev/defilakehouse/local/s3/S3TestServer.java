@@ -136,6 +136,25 @@ public final class S3TestServer implements AutoCloseable {
     return options;
   }
 
+  /**
+   * Points an existing session (the shared test one) at this server, as a run's {@code --option s3a.*}
+   * would: its SparkContext conf serves RDD-level reads, and the session conf is copied into every
+   * Hadoop conf Delta and the file sources make. {@link #detach} undoes it.
+   */
+  public void attach(org.apache.spark.sql.SparkSession spark) {
+    dev.defilakehouse.common.spark.SparkSessions.s3aHadoopSettings(s3aOptions()).forEach((k, v) -> {
+      spark.sparkContext().hadoopConfiguration().set(k, v);
+      spark.conf().set(k, v);
+    });
+  }
+
+  public void detach(org.apache.spark.sql.SparkSession spark) {
+    dev.defilakehouse.common.spark.SparkSessions.s3aHadoopSettings(s3aOptions()).keySet().forEach(k -> {
+      spark.sparkContext().hadoopConfiguration().unset(k);
+      spark.conf().unset(k);
+    });
+  }
+
   @Override
   public void close() throws Exception {
     try {

@@ -1,5 +1,6 @@
 package dev.defilakehouse.common.transform.stage;
 
+import dev.defilakehouse.common.config.BadArgumentException;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
@@ -16,10 +17,10 @@ public final class QuarantineThreshold {
     try {
       share = Double.parseDouble(value.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--option " + OPTION + "=" + value + " is not a number between 0 and 1");
+      throw new BadArgumentException("--option " + OPTION + "=" + value + " is not a number between 0 and 1");
     }
     if (!(share >= 0.0 && share <= 1.0)) {
-      throw new IllegalArgumentException("--option " + OPTION + "=" + value + " must be between 0 and 1 (a share, 0.01 = 1%)");
+      throw new BadArgumentException("--option " + OPTION + "=" + value + " must be between 0 and 1 (a share, 0.01 = 1%)");
     }
     return share;
   }
