@@ -18,7 +18,7 @@ public final class SandboxSources {
     for (String protocol : sandbox.simulation().protocols()) {
       options.put(SourceClients.SUBGRAPH_DEPLOYMENT_PREFIX + protocol, sandbox.deploymentId(protocol));
     }
-    options.put(SourceClients.TRANSPOSE_LIQUIDATION_CATEGORY, sandbox.simulation().options().liquidationCategory());
+    // no liquidation literal here: the jobs read both public spellings, as they must against the real service
     // Loopback answers in milliseconds: keep retries quick so injected faults do not stall a run.
     options.put("http.initial_backoff_ms", "20");
     options.put("http.max_backoff_ms", "500");

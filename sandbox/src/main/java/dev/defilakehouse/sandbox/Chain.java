@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
  */
 final class Chain {
   static final int SLOT_SECONDS = 12;
+  static final long BLOCKS_PER_DAY = 86_400 / SLOT_SECONDS;
   private static final long REF_BLOCK = 18_908_895L;
   private static final long REF_TIMESTAMP = 1_704_067_211L; // 2024-01-01T00:00:11Z
 

@@ -18,12 +18,19 @@ import java.util.SplittableRandom;
  * Plays the wallets day by day and writes down what they do as lending events. Each day: the new
  * prices land at the day's first block; liquidators then close part of every position whose
  * health factor at those prices is below 1 (in the next ~40 blocks); afterwards wallets deposit,
- * borrow within their limit, repay and withdraw. Single-threaded with one seeded generator, so
- * the same options give the same events.
+ * borrow within their limit, repay and withdraw, only in markets already listed. Real data has
+ * what a naive simulation would not, so this one has it too: deposits made on behalf of another
+ * account (Aave's {@code onBehalfOf}) and repayments of another account's debt (sender differs
+ * from account), and actions in the day's first block (the snapshot block itself).
+ * Single-threaded with one seeded generator, so the same options give the same events.
  */
 final class EventGenerator {
   private static final int LIQUIDATION_WINDOW_BLOCKS = 40;
   private static final int ACTIONS_FROM_BLOCK = 50;
+  /** Share of actions placed in the day's first block. */
+  private static final double FIRST_BLOCK_SHARE = 0.03;
+  /** Share of deposits (Aave) and repayments sent by another wallet. */
+  private static final double ON_BEHALF_SHARE = 0.06;
 
   /** One wallet's state in one protocol. */
   static final class Book {
@@ -107,6 +114,7 @@ final class EventGenerator {
   private final String[] liquidators;
   private long seq;
   private long eventCounter;
+  private String[] wallets = new String[0];
 
   EventGenerator(SandboxOptions options, Chain chain, PricePaths prices, Map<Protocol, List<Market>> markets) {
     this.options = options;
@@ -129,6 +137,7 @@ final class EventGenerator {
     for (Protocol p : protocols) {
       flags.put(p, new HashMap<>());
     }
+    wallets = addresses;
     for (int w = 0; w < n; w++) {
       addresses[w] = Hex.address(options.seed() ^ 0x77616c6cL, w);
       books[w] = new Book[protocols.length];
@@ -155,16 +164,18 @@ final class EventGenerator {
         List<Market> ms = markets.get(p);
         double[] a = new double[ms.size()];
         for (Market m : ms) {
-          a[m.index()] = prices.price(m.inputTokenAddress(), d).doubleValue();
+          a[m.index()] = prices.price(m.token(), d).doubleValue();
         }
         px.put(p, a);
       }
       List<Pending> pending = new ArrayList<>();
+      boolean[][] liquidated = new boolean[n][protocols.length];
       for (int w = 0; w < n; w++) {
         for (int p = 0; p < protocols.length; p++) {
           Book b = books[w][p];
           if (b != null && b.hasDebt()) {
-            liquidateIfUnhealthy(protocols[p], addresses[w], b, px.get(protocols[p]), dayStart, pending);
+            liquidated[w][p] = liquidateIfUnhealthy(protocols[p], addresses[w], b, px.get(protocols[p]), dayStart,
+                pending);
           }
         }
       }
@@ -178,6 +189,10 @@ final class EventGenerator {
           long[] blocks = new long[actions];
           for (int i = 0; i < actions; i++) {
             blocks[i] = dayStart + ACTIONS_FROM_BLOCK + rnd.nextLong(dayEnd - dayStart - ACTIONS_FROM_BLOCK + 1);
+            // in the snapshot block itself; never for a wallet being liquidated after it that day
+            if (!liquidated[w][p] && rnd.nextDouble() < FIRST_BLOCK_SHARE) {
+              blocks[i] = dayStart;
+            }
           }
           Arrays.sort(blocks);
           for (long block : blocks) {
@@ -206,12 +221,13 @@ final class EventGenerator {
     return new Book(ms.size(), collateral, size, risk, activity, startDay);
   }
 
-  private void liquidateIfUnhealthy(Protocol protocol, String account, Book b, double[] px,
+  /** Whether a liquidation was emitted. */
+  private boolean liquidateIfUnhealthy(Protocol protocol, String account, Book b, double[] px,
       long dayStart, List<Pending> out) {
     List<Market> ms = markets.get(protocol);
     Double hf = HealthMath.healthFactor(ms, b.supply, b.collateral, b.debt, px);
     if (hf == null || hf >= 1.0) {
-      return;
+      return false;
     }
     Market debtMarket = null;
     double debtUsd = 0;
@@ -233,7 +249,7 @@ final class EventGenerator {
       }
     }
     if (debtMarket == null || collMarket == null) {
-      return; // bad debt: nothing left to seize
+      return false; // bad debt: nothing left to seize
     }
     int j = debtMarket.index();
     int c = collMarket.index();
@@ -250,7 +266,7 @@ final class EventGenerator {
     repay = repay.min(b.debt[j]);
     seize = seize.min(b.supply[c]);
     if (repay.signum() <= 0 || seize.signum() <= 0) {
-      return;
+      return false;
     }
     b.debt[j] = b.debt[j].subtract(repay);
     b.supply[c] = b.supply[c].subtract(seize);
@@ -258,6 +274,7 @@ final class EventGenerator {
     long block = dayStart + 1 + rnd.nextInt(LIQUIDATION_WINDOW_BLOCKS);
     out.add(new Pending(block, seq++, protocol, collMarket, EventKind.LIQUIDATION, account, liquidator,
         seize, liquidator, debtMarket, repay));
+    return true;
   }
 
   private void act(Protocol protocol, String account, Book b, double[] px, long block, List<Pending> out) {
@@ -289,11 +306,13 @@ final class EventGenerator {
     }
     switch (kind) {
       case DEPOSIT: {
-        Market m = chooseMarket(ms, b.supply, 0.5, false);
+        Market m = chooseMarket(ms, b.supply, 0.5, false, block);
         BigInteger q = toBase(b.sizeUsd * (0.2 + 0.8 * rnd.nextDouble()) / px[m.index()], m.inputTokenDecimals());
         if (q.signum() > 0) {
           b.supply[m.index()] = b.supply[m.index()].add(q);
-          out.add(regular(block, protocol, m, kind, account, q));
+          // only Aave's pool takes a deposit on behalf of another account (onBehalfOf)
+          boolean behalf = protocol != Protocol.COMPOUND_V2 && rnd.nextDouble() < ON_BEHALF_SHARE;
+          out.add(regular(block, protocol, m, kind, account, behalf ? otherWallet(account) : account, q));
         }
         return;
       }
@@ -301,11 +320,11 @@ final class EventGenerator {
         double capacity = 0.99 * (collLtv - debtUsd);
         double target = b.risk * collLtv - debtUsd;
         double usd = Math.min(capacity, Math.max(target, 0.1 * capacity) * (0.5 + 0.5 * rnd.nextDouble()));
-        Market m = chooseMarket(ms, b.debt, 0.6, true);
+        Market m = chooseMarket(ms, b.debt, 0.6, true, block);
         BigInteger q = toBaseDown(usd / px[m.index()], m.inputTokenDecimals());
         if (q.signum() > 0) {
           b.debt[m.index()] = b.debt[m.index()].add(q);
-          out.add(regular(block, protocol, m, kind, account, q));
+          out.add(regular(block, protocol, m, kind, account, account, q));
         }
         return;
       }
@@ -315,7 +334,9 @@ final class EventGenerator {
         BigInteger q = share >= 1.0 ? b.debt[m.index()] : scale(b.debt[m.index()], share);
         if (q.signum() > 0) {
           b.debt[m.index()] = b.debt[m.index()].subtract(q);
-          out.add(regular(block, protocol, m, kind, account, q));
+          // repayBorrowBehalf (Compound) / repay onBehalfOf (Aave): someone else pays the debt
+          String sender = rnd.nextDouble() < ON_BEHALF_SHARE ? otherWallet(account) : account;
+          out.add(regular(block, protocol, m, kind, account, sender, q));
         }
         return;
       }
@@ -333,7 +354,7 @@ final class EventGenerator {
         }
         if (q.signum() > 0) {
           b.supply[i] = b.supply[i].subtract(q);
-          out.add(regular(block, protocol, m, kind, account, q));
+          out.add(regular(block, protocol, m, kind, account, account, q));
         }
         return;
       }
@@ -342,12 +363,23 @@ final class EventGenerator {
     }
   }
 
-  private Pending regular(long block, Protocol protocol, Market m, EventKind kind, String account, BigInteger q) {
-    return new Pending(block, seq++, protocol, m, kind, account, account, q, null, null, null);
+  private Pending regular(long block, Protocol protocol, Market m, EventKind kind, String account, String sender,
+      BigInteger q) {
+    return new Pending(block, seq++, protocol, m, kind, account, sender, q, null, null, null);
   }
 
-  /** With probability {@code stickiness} a market already held, else one by popularity. */
-  private Market chooseMarket(List<Market> ms, BigInteger[] held, double stickiness, boolean borrowing) {
+  /** Another simulated wallet (the sender of an action on behalf of {@code account}). */
+  private String otherWallet(String account) {
+    if (wallets.length < 2) {
+      return Hex.address(options.seed() ^ 0x72656c6179L, 0); // a relayer when there is no one else
+    }
+    String other = wallets[rnd.nextInt(wallets.length)];
+    return other.equals(account) ? wallets[(java.util.Arrays.asList(wallets).indexOf(account) + 1) % wallets.length]
+        : other;
+  }
+
+  /** With probability {@code stickiness} a market already held, else one listed by popularity. */
+  private Market chooseMarket(List<Market> ms, BigInteger[] held, double stickiness, boolean borrowing, long block) {
     if (rnd.nextDouble() < stickiness) {
       List<Market> owned = new ArrayList<>();
       for (Market m : ms) {
@@ -361,7 +393,7 @@ final class EventGenerator {
     }
     double[] w = new double[ms.size()];
     for (Market m : ms) {
-      w[m.index()] = popularity(m.token(), borrowing);
+      w[m.index()] = m.listedAt(block) ? popularity(m.token(), borrowing) : 0.0;
     }
     return ms.get(pick(w));
   }
@@ -377,7 +409,7 @@ final class EventGenerator {
   }
 
   private static double popularity(Token t, boolean borrowing) {
-    if (t == MarketCatalog.WETH) {
+    if (t == MarketCatalog.WETH || t.isNativeEth()) {
       return borrowing ? 0.25 : 0.35;
     }
     if (t.isStable()) {

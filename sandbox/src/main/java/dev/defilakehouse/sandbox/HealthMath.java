@@ -16,13 +16,16 @@ final class HealthMath {
     return new BigDecimal(baseUnits).movePointLeft(decimals).doubleValue();
   }
 
-  /** Null when there is no debt. */
+  /** Null when there is no debt; a market whose price is not positive (unpriced) counts in neither sum. */
   static Double healthFactor(List<Market> markets, BigInteger[] supply, boolean[] collateral,
       BigInteger[] debt, double[] pricesUsd) {
     double weighted = 0;
     double borrowed = 0;
     for (Market m : markets) {
       int i = m.index();
+      if (!(pricesUsd[i] > 0)) {
+        continue;
+      }
       if (supply[i] != null && supply[i].signum() > 0 && collateral[i]) {
         weighted += tokens(supply[i], m.inputTokenDecimals()) * pricesUsd[i] * m.liquidationThresholdFraction();
       }

@@ -88,10 +88,11 @@ public final class LendingEvent {
 
   public String marketAddress() { return market.id(); }
 
-  public String tokenAddress() { return market.token().address(); }
+  /** The token as Transpose names it (lowercase here; native ETH is the zero address). */
+  public String tokenAddress() { return market.token().transposeAddress(); }
 
-  /** Debt token repaid by a liquidation, else null. */
-  public String liquidatedTokenAddress() { return debtMarket == null ? null : debtMarket.token().address(); }
+  /** Debt token repaid by a liquidation as Transpose names it, else null. */
+  public String liquidatedTokenAddress() { return debtMarket == null ? null : debtMarket.token().transposeAddress(); }
 
   /** {@code <transaction_hash>:<log_index>}, the stage event id. */
   public String eventId() { return transactionHash() + ":" + logIndex; }

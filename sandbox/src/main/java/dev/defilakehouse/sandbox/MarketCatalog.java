@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Mainnet tokens and the Aave v2 / Aave v3 / Compound v2 markets built on them, with typical
- * thresholds. Every protocol lists WETH first so that even the smallest simulation has the
- * unit-of-account market the analytics divide by.
+ * thresholds. Every protocol lists its ether market first (WETH in Aave, cETH with native ETH in
+ * Compound) so that even the smallest simulation has the unit-of-account market the analytics divide by.
  */
 final class MarketCatalog {
   static final Token WETH = new Token("0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2", "WETH", "Wrapped Ether", 18, 2280.0, 1.0, 0.0);
@@ -19,6 +19,8 @@ final class MarketCatalog {
   static final Token LINK = new Token("0x514910771af9ca656af840dff83e8264ecf986ca", "LINK", "ChainLink Token", 18, 15.0, 1.3, 0.030);
   static final Token UNI = new Token("0x1f9840a85d5af5bf1d1762f925bdaddc4201f984", "UNI", "Uniswap", 18, 6.3, 1.3, 0.030);
   static final Token AAVE = new Token("0x7fc66500c84a76ad7e9c93437bfc5ac33e2ddae9", "AAVE", "Aave Token", 18, 108.0, 1.4, 0.035);
+  /** Compound's cETH takes ether itself: Messari reports its input token as 0xeee…eee, symbol ETH. */
+  static final Token ETH = new Token(Token.MESSARI_NATIVE_ETH, "ETH", "Ether", 18, 2280.0, 1.0, 0.0);
   static final Token COMP = new Token("0xc00e94cb662c3520282e6f5717214004a7f26888", "COMP", "Compound", 18, 55.0, 1.4, 0.035);
 
   /** Most markets any protocol has here. */
@@ -29,18 +31,28 @@ final class MarketCatalog {
   private MarketCatalog() {}
 
   /**
-   * The first {@code count} markets of a protocol (WETH always included), ordered by id.
+   * The first {@code count} markets of a protocol (the ether market always included), ordered by
+   * id, all listed from the start and always priced.
    */
   static List<Market> markets(Protocol protocol, int count) {
-    List<Def> defs = definitions(protocol).subList(0, Math.max(2, Math.min(count, MAX_MARKETS)));
-    List<Def> sorted = new ArrayList<>(defs);
+    List<Def> sorted = new ArrayList<>(chosen(protocol, count));
     sorted.sort(Comparator.comparing(Def::id));
     List<Market> out = new ArrayList<>();
     for (Def d : sorted) {
       out.add(new Market(protocol, out.size(), d.id, d.name, d.token, new BigDecimal(d.lt),
-          new BigDecimal(d.ltv), d.bonus));
+          new BigDecimal(d.ltv), d.bonus, Long.MIN_VALUE, 0, 0));
     }
     return List.copyOf(out);
+  }
+
+  /** The id of the last of a protocol's first {@code count} markets: never the ether market. */
+  static String lastChosenId(Protocol protocol, int count) {
+    List<Def> defs = chosen(protocol, count);
+    return defs.get(defs.size() - 1).id;
+  }
+
+  private static List<Def> chosen(Protocol protocol, int count) {
+    return definitions(protocol).subList(0, Math.max(2, Math.min(count, MAX_MARKETS)));
   }
 
   private static List<Def> definitions(Protocol protocol) {
@@ -68,7 +80,7 @@ final class MarketCatalog {
       case COMPOUND_V2:
         // Compound has one collateral factor: Messari reports it as both threshold and max LTV.
         return List.of(
-            new Def("0x4ddc2d193948926d02f9b1fe9e1daa0718270ed5", "Compound Ether", WETH, "82.5", "82.5", 0.08),
+            new Def("0x4ddc2d193948926d02f9b1fe9e1daa0718270ed5", "Compound Ether", ETH, "82.5", "82.5", 0.08),
             new Def("0x39aa39c021dfbae8fac545936693ac917d5e7563", "Compound USD Coin", USDC, "84", "84", 0.08),
             new Def("0x5d3a536e4d6dbd6114cc1ead35777bab948e3643", "Compound Dai", DAI, "83.5", "83.5", 0.08),
             new Def("0xf650c3d88d12db855b8bf7d11be6c55a4e07dcc9", "Compound USDT", USDT, "0", "0", 0.08),

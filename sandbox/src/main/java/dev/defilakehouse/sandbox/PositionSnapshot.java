@@ -15,6 +15,7 @@ import java.util.Map;
  * debt, a liquidation removes the seized collateral and the repaid debt. Sorted by id.
  */
 final class PositionSnapshot {
+  private static final String BORROWER = "BORROWER";
   private final List<Position> positions;
   private final Map<String, List<Position>> byAccount;
 
@@ -34,22 +35,26 @@ final class PositionSnapshot {
   private static final class Open {
     final String account;
     final Market market;
+    final String key;
     final String side;
     final int counter;
     BigInteger balance = BigInteger.ZERO;
 
-    Open(String account, Market market, String side, int counter) {
+    Open(String account, Market market, String key, String side, int counter) {
       this.account = account;
       this.market = market;
+      this.key = key;
       this.side = side;
       this.counter = counter;
     }
 
     Position toPosition(Map<String, boolean[]> flags) {
-      boolean[] f = flags.get(account);
-      boolean isCollateral = !"BORROWER".equals(side) && f != null && f[market.index()];
-      return new Position(account + "-" + market.id() + "-" + side + "-" + counter, account, market, side,
-          isCollateral, balance);
+      Boolean isCollateral = null;
+      if (!"BORROWER".equals(side)) {
+        boolean[] f = flags.get(account);
+        isCollateral = market.protocol().supplyCollateralFlag(f != null && f[market.index()]);
+      }
+      return new Position(key + "-" + counter, account, market, side, isCollateral, balance);
     }
   }
 
@@ -61,7 +66,6 @@ final class PositionSnapshot {
   static final class Replayer {
     private final Protocol protocol;
     private final List<LendingEvent> events;
-    private final Map<String, Market> marketByToken;
     private final Map<String, boolean[]> collateralFlags;
     private Map<String, Open> open;
     private Map<String, Integer> nextCounter;
@@ -69,11 +73,9 @@ final class PositionSnapshot {
     private int next;
     private long block;
 
-    Replayer(Protocol protocol, List<LendingEvent> events, Map<String, Market> marketByToken,
-        Map<String, boolean[]> collateralFlags) {
+    Replayer(Protocol protocol, List<LendingEvent> events, Map<String, boolean[]> collateralFlags) {
       this.protocol = protocol;
       this.events = events;
-      this.marketByToken = marketByToken;
       this.collateralFlags = collateralFlags;
       restart();
     }
@@ -103,15 +105,14 @@ final class PositionSnapshot {
             move(e.accountAddress(), e.market(), supplySide, e.quantity().negate());
             break;
           case BORROW:
-            move(e.accountAddress(), e.market(), "BORROWER", e.quantity());
+            move(e.accountAddress(), e.market(), BORROWER, e.quantity());
             break;
           case REPAY:
-            move(e.accountAddress(), e.market(), "BORROWER", e.quantity().negate());
+            move(e.accountAddress(), e.market(), BORROWER, e.quantity().negate());
             break;
           case LIQUIDATION:
             move(e.accountAddress(), e.market(), supplySide, e.quantity().negate());
-            move(e.accountAddress(), marketByToken.get(e.liquidatedTokenAddress()), "BORROWER",
-                e.quantityLiquidated().negate());
+            move(e.accountAddress(), e.debtMarket(), BORROWER, e.quantityLiquidated().negate());
             break;
           default:
             throw new IllegalStateException("unknown event kind " + e.kind());
@@ -127,10 +128,10 @@ final class PositionSnapshot {
     }
 
     private void move(String account, Market market, String side, BigInteger delta) {
-      String key = account + "-" + market.id() + "-" + side;
+      String key = account + "-" + market.id() + "-" + (BORROWER.equals(side) ? protocol.borrowerPositionKey() : side);
       Open o = open.get(key);
       if (o == null) {
-        o = new Open(account, market, side, nextCounter.getOrDefault(key, 0));
+        o = new Open(account, market, key, side, nextCounter.getOrDefault(key, 0));
         open.put(key, o);
       }
       o.balance = o.balance.add(delta);

@@ -36,10 +36,10 @@ final class PricePaths {
       marketLog[d] = marketLog[d - 1] + move;
     }
     for (Token t : tokens) {
-      if (byToken.containsKey(t.address())) {
+      if (byToken.containsKey(t.priceKey())) {
         continue;
       }
-      SplittableRandom own = new SplittableRandom(seed ^ t.address().hashCode());
+      SplittableRandom own = new SplittableRandom(seed ^ t.priceKey().hashCode());
       BigDecimal[] path = new BigDecimal[days + 1];
       double idio = 0;
       for (int d = 0; d <= days; d++) {
@@ -54,7 +54,7 @@ final class PricePaths {
         }
         path[d] = round(price);
       }
-      byToken.put(t.address(), path);
+      byToken.put(t.priceKey(), path);
     }
   }
 
@@ -72,10 +72,10 @@ final class PricePaths {
         ? bd.stripTrailingZeros().setScale(0) : bd.stripTrailingZeros();
   }
 
-  BigDecimal price(String tokenAddress, int day) {
-    BigDecimal[] path = byToken.get(tokenAddress);
+  BigDecimal price(Token token, int day) {
+    BigDecimal[] path = byToken.get(token.priceKey());
     if (path == null) {
-      throw new IllegalArgumentException("no simulated price for token " + tokenAddress);
+      throw new IllegalArgumentException("no simulated price for token " + token.address());
     }
     return path[Math.max(0, Math.min(day, path.length - 1))];
   }

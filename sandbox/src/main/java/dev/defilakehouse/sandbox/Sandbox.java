@@ -58,7 +58,7 @@ public final class Sandbox implements AutoCloseable {
     });
     server.setExecutor(executor);
     server.createContext("/api/", new SubgraphHandler(faults.subgraph(), subgraphApiKey, services));
-    server.createContext("/sql", new TransposeHandler(faults.transpose(), transposeApiKey, transpose));
+    server.createContext("/sql", new TransposeHandler(faults.transpose(), transposeApiKey, transpose, o.transposeCredits()));
     server.start();
   }
 

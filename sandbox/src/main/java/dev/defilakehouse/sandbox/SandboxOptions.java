@@ -20,6 +20,7 @@ public final class SandboxOptions {
   private final long transposeMaxBytes;
   private final double subgraphRateLimit;
   private final double transposeRateLimit;
+  private final long transposeCredits;
   private final Map<String, String> deploymentIds;
 
   private SandboxOptions(Builder b) {
@@ -36,6 +37,7 @@ public final class SandboxOptions {
     this.transposeMaxBytes = b.transposeMaxBytes;
     this.subgraphRateLimit = b.subgraphRateLimit;
     this.transposeRateLimit = b.transposeRateLimit;
+    this.transposeCredits = b.transposeCredits;
     this.deploymentIds = Map.copyOf(b.deploymentIds);
   }
 
@@ -46,7 +48,7 @@ public final class SandboxOptions {
         .port(port).liquidationCategory(liquidationCategory).subgraphApiKey(subgraphApiKey)
         .transposeApiKey(transposeApiKey).transposeMaxRows(transposeMaxRows)
         .transposeMaxBytes(transposeMaxBytes).subgraphRateLimit(subgraphRateLimit)
-        .transposeRateLimit(transposeRateLimit).deploymentIds(deploymentIds);
+        .transposeRateLimit(transposeRateLimit).transposeCredits(transposeCredits).deploymentIds(deploymentIds);
   }
 
   public long seed() { return seed; }
@@ -87,6 +89,9 @@ public final class SandboxOptions {
   /** Requests per second the Transpose endpoint serves before answering 429; 0 = unlimited. */
   public double transposeRateLimit() { return transposeRateLimit; }
 
+  /** SQL requests the Transpose key may make before it is out of credits (HTTP 403); 0 = unlimited. */
+  public long transposeCredits() { return transposeCredits; }
+
   /** Subgraph deployment id served for a protocol (the Messari mainnet ids unless overridden). */
   public String deploymentId(String protocol) {
     return deploymentIds.getOrDefault(protocol, Protocol.of(protocol).defaultDeploymentId());
@@ -112,6 +117,7 @@ public final class SandboxOptions {
     private long transposeMaxBytes = 64L * 1024 * 1024;
     private double subgraphRateLimit;
     private double transposeRateLimit;
+    private long transposeCredits;
     private final Map<String, String> deploymentIds = new LinkedHashMap<>();
 
     private Builder() {}
@@ -142,6 +148,8 @@ public final class SandboxOptions {
 
     public Builder transposeRateLimit(double requestsPerSecond) { this.transposeRateLimit = requestsPerSecond; return this; }
 
+    public Builder transposeCredits(long requests) { this.transposeCredits = requests; return this; }
+
     /** Serves {@code protocol} ({@code aave_v2}, {@code aave_v3}, {@code compound_v2}) under another deployment id. */
     public Builder deploymentId(String protocol, String id) {
       Protocol.of(protocol);
@@ -171,6 +179,7 @@ public final class SandboxOptions {
           .map(p -> deploymentIds.getOrDefault(p.id(), p.defaultDeploymentId())).distinct().count(),
           "each protocol needs its own deployment id, got " + deploymentIds);
       require(transposeMaxRows >= 1, "transposeMaxRows must be at least 1");
+      require(transposeCredits >= 0, "transposeCredits must be >= 0 requests (0 = unlimited)");
       require(transposeMaxBytes >= 1, "transposeMaxBytes must be at least 1");
       return new SandboxOptions(this);
     }

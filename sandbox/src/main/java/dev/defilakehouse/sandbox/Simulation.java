@@ -44,7 +44,7 @@ public final class Simulation {
     this.markets = new EnumMap<>(Protocol.class);
     List<Token> tokens = new ArrayList<>();
     for (Protocol p : Protocol.values()) {
-      List<Market> ms = MarketCatalog.markets(p, options.markets());
+      List<Market> ms = withRealDataQuirks(p, MarketCatalog.markets(p, options.markets()));
       markets.put(p, ms);
       Map<String, Market> byId = new HashMap<>();
       Map<String, Market> byToken = new HashMap<>();
@@ -64,9 +64,31 @@ public final class Simulation {
     for (Protocol p : Protocol.values()) {
       eventsByProtocol.put(p, events.stream().filter(e -> e.protocol() == p)
           .collect(Collectors.toUnmodifiableList()));
-      replayers.put(p, new PositionSnapshot.Replayer(p, eventsByProtocol.get(p), marketByToken.get(p),
-          collateralFlags.get(p)));
+      replayers.put(p, new PositionSnapshot.Replayer(p, eventsByProtocol.get(p), collateralFlags.get(p)));
     }
+  }
+
+  /**
+   * What real subgraphs have and a naive simulation would not: Aave v3's last market is listed in
+   * the middle of day {@code max(1, days/3)} (the subgraph has no such market before), and Aave
+   * v2's last market has no oracle price (Messari reports 0) on days {@code max(1, days/2)} and
+   * the next one. Neither is ever the ether market, so every protocol keeps its ETH price.
+   */
+  private List<Market> withRealDataQuirks(Protocol p, List<Market> ms) {
+    int days = options.days();
+    String last = MarketCatalog.lastChosenId(p, options.markets());
+    List<Market> out = new ArrayList<>();
+    for (Market m : ms) {
+      if (m.id().equals(last) && p == Protocol.AAVE_V3 && days >= 2) {
+        LocalDate day = options.startDate().plusDays(Math.max(1, days / 3));
+        m = m.listed(chain.firstBlockOfDay(day) + Chain.BLOCKS_PER_DAY / 2);
+      } else if (m.id().equals(last) && p == Protocol.AAVE_V2 && days >= 3) {
+        int from = Math.max(1, days / 2);
+        m = m.unpriced(from, from + 2);
+      }
+      out.add(m);
+    }
+    return List.copyOf(out);
   }
 
   /** Generates the simulation the options describe (same options, same result). */
@@ -79,13 +101,18 @@ public final class Simulation {
     return Arrays.stream(Protocol.values()).map(Protocol::id).collect(Collectors.toUnmodifiableList());
   }
 
-  /** The markets of a protocol, ordered by id. */
+  /** The markets of a protocol, ordered by id (including those listed later). */
   public List<Market> markets(String protocol) { return markets.get(Protocol.of(protocol)); }
+
+  /** The markets the subgraph has at a block: those listed at or before it. */
+  public List<Market> marketsAt(String protocol, long block) {
+    return markets(protocol).stream().filter(m -> m.listedAt(block)).collect(Collectors.toUnmodifiableList());
+  }
 
   /** The market with this id (aToken / cToken address), or null. */
   public Market market(String protocol, String marketId) { return marketById.get(Protocol.of(protocol)).get(marketId); }
 
-  /** The market whose input token is this address, or null. */
+  /** The market whose input token (as Messari reports it: native ETH is 0xeee…eee) is this address, or null. */
   public Market marketByToken(String protocol, String tokenAddress) {
     return marketByToken.get(Protocol.of(protocol)).get(tokenAddress);
   }
@@ -119,12 +146,27 @@ public final class Simulation {
     return (int) Math.max(0, Math.min(d, options.days()));
   }
 
-  /** USD price of a token at a block: the price set at the first block of the block's day. */
+  /**
+   * The oracle's USD price of a token at a block (what the protocol acts on): the price set at the
+   * first block of the block's day.
+   */
   public BigDecimal priceUsd(String protocol, String tokenAddress, long block) {
-    if (marketByToken(protocol, tokenAddress) == null) {
+    Market m = marketByToken(protocol, tokenAddress);
+    if (m == null) {
       throw new IllegalArgumentException("protocol " + protocol + " has no market for token " + tokenAddress);
     }
-    return prices.price(tokenAddress, dayIndex(block));
+    return prices.price(m.token(), dayIndex(block));
+  }
+
+  /** The USD price of ether at a block (WETH's, which native ETH shares). */
+  public BigDecimal ethPriceUsd(long block) { return prices.price(MarketCatalog.WETH, dayIndex(block)); }
+
+  /**
+   * The price the subgraph reports for a market at a block ({@code inputTokenPriceUSD}): the
+   * oracle's, or 0 on the days it has none ({@link Market#unpricedOn}).
+   */
+  public BigDecimal reportedPriceUsd(Market market, long block) {
+    return market.unpricedOn(dayIndex(block)) ? BigDecimal.ZERO : prices.price(market.token(), dayIndex(block));
   }
 
   // ---- events -------------------------------------------------------------------------------
@@ -170,9 +212,10 @@ public final class Simulation {
   }
 
   /**
-   * Health factor of a wallet in a protocol at a block: Σ supply·price·LT (collateral-enabled
-   * supply only, LT as a fraction) / Σ debt·price, with the prices of the block's day. Null when
-   * the wallet has no debt there.
+   * Health factor of a wallet in a protocol at a block as the subgraph's data gives it: Σ
+   * supply·price·LT (supply whose {@code isCollateral} is true, LT as a fraction) / Σ debt·price,
+   * with the prices the subgraph reports for the block's day; a position whose price is reported
+   * as 0 counts in neither sum (it is unpriced). Null when the wallet has no priced debt there.
    */
   public Double healthFactor(String wallet, String protocol, long block) {
     Protocol p = Protocol.of(protocol);
@@ -182,7 +225,7 @@ public final class Simulation {
     boolean[] collateral = new boolean[ms.size()];
     double[] px = new double[ms.size()];
     for (Market m : ms) {
-      px[m.index()] = prices.price(m.inputTokenAddress(), dayIndex(block)).doubleValue();
+      px[m.index()] = reportedPriceUsd(m, block).doubleValue();
     }
     for (Position pos : snapshot(p, block).of(wallet)) {
       int i = pos.market().index();
@@ -190,7 +233,7 @@ public final class Simulation {
         debt[i] = pos.balance();
       } else {
         supply[i] = pos.balance();
-        collateral[i] = pos.isCollateral();
+        collateral[i] = pos.countsAsCollateral();
       }
     }
     return HealthMath.healthFactor(ms, supply, collateral, debt, px);
@@ -208,7 +251,7 @@ public final class Simulation {
     return Json.write(SubgraphValues.positionIds(position));
   }
 
-  /** An event as Transpose returns it for {@code SELECT * FROM ethereum.lending_events}. */
+  /** An event as Transpose returns it for {@code SELECT * FROM ethereum.lending_events} (EIP-55 addresses). */
   public String eventJson(LendingEvent event) {
     return Json.write(TransposeRows.eventRow(event));
   }

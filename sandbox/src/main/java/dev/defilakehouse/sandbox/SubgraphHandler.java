@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
-/** {@code POST /api/<key>/subgraphs/id/<deployment>}: The Graph gateway in front of the deployments. */
+/**
+ * {@code POST /api/<key>/subgraphs/id/<deployment>}: The Graph gateway in front of the deployments.
+ * A bad key is HTTP 200 with {@code {"errors":[{"message":"auth error: malformed API key"}]}}.
+ */
 final class SubgraphHandler extends FaultyHandler {
   private final String apiKey;
   private final Map<String, SubgraphService> deployments;
@@ -26,7 +29,9 @@ final class SubgraphHandler extends FaultyHandler {
     }
     String key = parts[2];
     if (!key.equals(apiKey)) {
-      return errors(401, key.matches("[0-9a-f]{32}") ? "auth error: API key not found"
+      // the gateway answers a bad key with HTTP 200 and only an error (graphprotocol/gateway-x#965;
+      // the body as DefiLlama/yield-server#1362 logged it)
+      return errors(200, key.matches("[0-9a-f]{32}") ? "auth error: API key not found"
           : "auth error: malformed API key");
     }
     if (!"POST".equals(ex.getRequestMethod())) {

@@ -13,7 +13,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Locale;
 
-/** The Graph's scalars: BigInt and BigDecimal travel as decimal strings, Bytes as 0x hex. */
+/** The Graph's scalars: BigInt and BigDecimal travel as decimal strings, Bytes as lowercase 0x hex. */
 final class SubgraphScalars {
   private SubgraphScalars() {}
 
@@ -22,19 +22,40 @@ final class SubgraphScalars {
   static final GraphQLScalarType BYTES = GraphQLScalarType.newScalar().name("Bytes").description("0x hex")
       .coercing(new Coercing<String, String>() {
         @Override
-        public String serialize(Object value, GraphQLContext ctx, Locale locale) { return value.toString(); }
+        public String serialize(Object value, GraphQLContext ctx, Locale locale) {
+          return value.toString().toLowerCase(Locale.ROOT);
+        }
 
         @Override
-        public String parseValue(Object input, GraphQLContext ctx, Locale locale) { return input.toString(); }
+        public String parseValue(Object input, GraphQLContext ctx, Locale locale) {
+          String bytes = bytes(input.toString());
+          if (bytes == null) {
+            throw new CoercingParseValueException("Failed to decode `Bytes` value: `" + input + "`");
+          }
+          return bytes;
+        }
 
         @Override
         public String parseLiteral(Value<?> input, CoercedVariables vars, GraphQLContext ctx, Locale locale) {
-          if (input instanceof StringValue) {
-            return ((StringValue) input).getValue();
+          String bytes = input instanceof StringValue ? bytes(((StringValue) input).getValue()) : null;
+          if (bytes == null) {
+            throw new CoercingParseLiteralException("Failed to decode `Bytes` value: `" + input + "`");
           }
-          throw new CoercingParseLiteralException("Bytes must be a hex string");
+          return bytes;
         }
       }).build();
+
+  /**
+   * graph-node's Bytes: hex with an optional 0x, an even number of digits ("" is empty bytes);
+   * normalised to lowercase 0x hex so ids compare as the byte strings they are. Null when invalid.
+   */
+  static String bytes(String text) {
+    String hex = text.startsWith("0x") ? text.substring(2) : text;
+    if (hex.length() % 2 != 0 || !hex.matches("[0-9a-fA-F]*")) {
+      return null;
+    }
+    return "0x" + hex.toLowerCase(Locale.ROOT);
+  }
 
   private static GraphQLScalarType scalar(String name, String description, boolean integer) {
     return GraphQLScalarType.newScalar().name(name).description(description)

@@ -30,9 +30,12 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * One Messari lending subgraph deployment, answered by graphql-java over the simulation: the
- * real argument limits (first ≤ 1000, skip ≤ 5000), {@code block: {number}} time travel up to the
- * indexed head, and errors as The Graph renders them ({@code {"errors":[{"message":...}]}}).
+ * One Messari lending subgraph deployment, answered by graphql-java over the simulation with the
+ * schema of its fork ({@link Protocol.Fork}: Bytes ids and COLLATERAL in aave-forks 3.1.0, ID ids
+ * and LENDER in compound-forks 2.0.1): the real argument limits (first ≤ 1000, skip ≤ 5000),
+ * {@code block: {number}} time travel up to the indexed head (a market exists from its listing
+ * block on), {@code _meta} with a deployment hash, {@code lendingProtocols} with the schema
+ * version, introspection, and errors as The Graph renders them ({@code {"errors":[{"message":...}]}}).
  */
 final class SubgraphService {
   static final int MAX_FIRST = 1000;
@@ -57,12 +60,11 @@ final class SubgraphService {
 
   private GraphQLSchema schema() {
     String sdl;
-    try (InputStream in = SubgraphService.class.getResourceAsStream("/sandbox/messari-lending.graphqls")) {
+    try (InputStream in = SubgraphService.class.getResourceAsStream(protocol.fork().schemaResource)) {
       sdl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the subgraph schema resource", e);
+      throw new UncheckedIOException("cannot read the subgraph schema resource " + protocol.fork().schemaResource, e);
     }
-    sdl = sdl.replace("%SIDES%", protocol.supplySide() + " BORROWER");
     TypeDefinitionRegistry types = new SchemaParser().parse(sdl);
     RuntimeWiring wiring = RuntimeWiring.newRuntimeWiring()
         .scalar(SubgraphScalars.BIG_INT)
@@ -72,6 +74,7 @@ final class SubgraphService {
             .dataFetcher("markets", guarded(this::markets))
             .dataFetcher("market", guarded(this::market))
             .dataFetcher("positions", guarded(this::positions))
+            .dataFetcher("lendingProtocols", guarded(this::lendingProtocols))
             .dataFetcher("_meta", guarded(this::meta)))
         .build();
     return new SchemaGenerator().makeExecutableSchema(types, wiring);
@@ -130,11 +133,7 @@ final class SubgraphService {
     int first = range(env, "first", 100, MAX_FIRST);
     int skip = range(env, "skip", 0, MAX_SKIP);
     Map<String, Object> where = env.getArgumentOrDefault("where", Map.of());
-    List<Market> ms = sim.markets(protocol.id());
-    List<String> ids = new ArrayList<>();
-    for (Market m : ms) {
-      ids.add(m.id());
-    }
+    List<Market> ms = sim.marketsAt(protocol.id(), block);
     Predicate<String> idFilter = idFilter(where);
     List<Object> out = new ArrayList<>();
     boolean desc = "desc".equals(env.getArgument("orderDirection"));
@@ -160,8 +159,9 @@ final class SubgraphService {
 
   private Object market(DataFetchingEnvironment env) {
     long block = block(env);
-    Market m = sim.market(protocol.id(), env.getArgument("id"));
-    return m == null ? null : SubgraphValues.market(sim, m, block, true);
+    String id = env.getArgument("id");
+    Market m = id == null ? null : sim.market(protocol.id(), id.toLowerCase(java.util.Locale.ROOT));
+    return m == null || !m.listedAt(block) ? null : SubgraphValues.market(sim, m, block, true);
   }
 
   private Object positions(DataFetchingEnvironment env) {
@@ -193,7 +193,7 @@ final class SubgraphService {
       }
       Map<String, Object> market = marketMaps.computeIfAbsent(p.market().id(),
           id -> SubgraphValues.market(sim, p.market(), block, true));
-      out.add(SubgraphValues.position(p, market));
+      out.add(SubgraphValues.position(p, market, true));
     }
     return out;
   }
@@ -206,9 +206,38 @@ final class SubgraphService {
     b.put("timestamp", sim.blockTimestamp(block).getEpochSecond());
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("block", b);
-    out.put("deployment", deploymentId);
+    out.put("deployment", deploymentHash(protocol));
     out.put("hasIndexingErrors", false);
     return out;
+  }
+
+  private Object lendingProtocols(DataFetchingEnvironment env) {
+    block(env);
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("id", protocol.protocolAddress());
+    p.put("name", protocol.displayName());
+    p.put("slug", protocol.id().replace('_', '-') + "-ethereum");
+    p.put("schemaVersion", protocol.schemaVersion());
+    p.put("subgraphVersion", protocol.subgraphVersion());
+    p.put("methodologyVersion", protocol.methodologyVersion());
+    int skip = range(env, "skip", 0, MAX_SKIP);
+    range(env, "first", 100, MAX_FIRST);
+    return skip > 0 ? List.of() : List.of(p);
+  }
+
+  /**
+   * {@code _meta.deployment} is the IPFS hash of the deployment the subgraph id currently points
+   * at (a {@code Qm...} hash), not the id in the URL: a new version of the subgraph shows here.
+   */
+  static String deploymentHash(Protocol protocol) {
+    String alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    long state = Hex.mix(protocol.ordinal() * 0x9e3779b97f4a7c15L ^ protocol.subgraphVersion().hashCode());
+    StringBuilder hash = new StringBuilder("Qm");
+    for (int i = 0; i < 44; i++) {
+      state = Hex.mix(state + i);
+      hash.append(alphabet.charAt((int) Math.floorMod(state, (long) alphabet.length())));
+    }
+    return hash.toString();
   }
 
   // ---- arguments ----------------------------------------------------------------------------

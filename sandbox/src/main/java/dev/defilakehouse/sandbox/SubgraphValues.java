@@ -15,11 +15,14 @@ final class SubgraphValues {
     return market(sim, m, block, false);
   }
 
-  /** With {@code tokenName}, the token also carries its name (the schema has it; the payload does not). */
-  static Map<String, Object> market(Simulation sim, Market m, long block, boolean tokenName) {
+  /**
+   * With {@code served}, every field the served schema has (token name, creation block), not only
+   * those of the payload the lakehouse selects.
+   */
+  static Map<String, Object> market(Simulation sim, Market m, long block, boolean served) {
     Map<String, Object> token = new LinkedHashMap<>();
     token.put("id", m.inputTokenAddress());
-    if (tokenName) {
+    if (served) {
       token.put("name", m.token().name());
     }
     token.put("symbol", m.inputTokenSymbol());
@@ -30,17 +33,26 @@ final class SubgraphValues {
     out.put("liquidationThreshold", m.liquidationThreshold().toPlainString());
     out.put("maximumLTV", m.maximumLTV().toPlainString());
     out.put("inputToken", token);
-    out.put("inputTokenPriceUSD", sim.priceUsd(m.protocol().id(), m.inputTokenAddress(), block).toPlainString());
+    out.put("inputTokenPriceUSD", sim.reportedPriceUsd(m, block).toPlainString());
+    if (served) {
+      out.put("createdBlockNumber", String.valueOf(m.listedBlock() == Long.MIN_VALUE ? 0 : m.listedBlock()));
+    }
     return out;
   }
 
-  /** A position with {@code account{id} market{id}}; {@code market} is the full market when given. */
-  static Map<String, Object> position(Position p, Map<String, Object> market) {
+  /**
+   * A position with {@code account{id} market{id}}; {@code market} is the full market when served,
+   * and then the aave-forks rate type of a debt position ({@code VARIABLE}) is there too.
+   */
+  static Map<String, Object> position(Position p, Map<String, Object> market, boolean served) {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("id", p.id());
     out.put("account", Map.of("id", p.account()));
     out.put("market", market);
     out.put("side", p.side());
+    if (served) {
+      out.put("type", p.isBorrow() && p.id().contains("-BORROWER-VARIABLE-") ? "VARIABLE" : null);
+    }
     out.put("isCollateral", p.isCollateral());
     out.put("balance", p.balance().toString());
     return out;
@@ -49,6 +61,6 @@ final class SubgraphValues {
   static Map<String, Object> positionIds(Position p) {
     Map<String, Object> market = new LinkedHashMap<>();
     market.put("id", p.market().id());
-    return position(p, market);
+    return position(p, market, false);
   }
 }

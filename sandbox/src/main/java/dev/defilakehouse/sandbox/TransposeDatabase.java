@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -58,20 +59,22 @@ final class TransposeDatabase implements AutoCloseable {
     try (PreparedStatement ps = owner.prepareStatement(insert)) {
       int batch = 0;
       for (LendingEvent e : sim.events()) {
+        // the row exactly as the API renders it (EIP-55 addresses, native ETH as the zero address)
+        Map<String, Object> row = TransposeRows.eventRow(e);
         ps.setObject(1, LocalDateTime.ofEpochSecond(e.timestampSecond(), 0, ZoneOffset.UTC));
         ps.setLong(2, e.blockNumber());
         ps.setInt(3, e.logIndex());
         ps.setString(4, e.transactionHash());
         ps.setString(5, e.protocolName());
         ps.setString(6, e.contractVersion());
-        ps.setString(7, e.marketAddress());
-        ps.setString(8, e.tokenAddress());
+        ps.setString(7, (String) row.get("market_address"));
+        ps.setString(8, (String) row.get("token_address"));
         ps.setString(9, e.category());
-        ps.setString(10, e.accountAddress());
-        ps.setString(11, e.senderAddress());
+        ps.setString(10, (String) row.get("account_address"));
+        ps.setString(11, (String) row.get("sender_address"));
         ps.setBigDecimal(12, new BigDecimal(e.quantity()));
-        ps.setString(13, e.liquidatorAddress());
-        ps.setString(14, e.liquidatedTokenAddress());
+        ps.setString(13, (String) row.get("liquidator_address"));
+        ps.setString(14, (String) row.get("liquidated_token_address"));
         if (e.quantityLiquidated() == null) {
           ps.setNull(15, Types.NUMERIC);
         } else {

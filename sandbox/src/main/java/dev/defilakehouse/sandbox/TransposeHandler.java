@@ -4,15 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 
-/** {@code POST /sql} with {@code X-API-KEY}: the Transpose SQL API. */
+/**
+ * {@code POST /sql} with {@code X-API-KEY}: the Transpose SQL API. No key or a wrong key is 401;
+ * 403 means the key is out of credits (TransposeData/docs {@code docs/sql/response.md}), served
+ * here once {@code transposeCredits} queries have been answered.
+ */
 final class TransposeHandler extends FaultyHandler {
   private final String apiKey;
   private final TransposeService service;
+  private final long credits;
+  private final java.util.concurrent.atomic.AtomicLong spent = new java.util.concurrent.atomic.AtomicLong();
 
-  TransposeHandler(EndpointFaults faults, String apiKey, TransposeService service) {
+  TransposeHandler(EndpointFaults faults, String apiKey, TransposeService service, long credits) {
     super(faults);
     this.apiKey = apiKey;
     this.service = service;
+    this.credits = credits;
   }
 
   @Override
@@ -25,7 +32,10 @@ final class TransposeHandler extends FaultyHandler {
       return of(TransposeService.error(401, "missing API key: send it in the X-API-KEY header"));
     }
     if (!key.equals(apiKey)) {
-      return of(TransposeService.error(403, "invalid API key"));
+      return of(TransposeService.error(401, "invalid API key"));
+    }
+    if (credits > 0 && spent.incrementAndGet() > credits) {
+      return of(TransposeService.error(403, "out of credits: this API key has used all of its plan's credits"));
     }
     if (!"POST".equals(ex.getRequestMethod())) {
       return of(TransposeService.error(405, "method not allowed: send the query with POST"));

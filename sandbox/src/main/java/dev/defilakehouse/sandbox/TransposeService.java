@@ -4,17 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,13 +21,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs the SQL of a Transpose request on the embedded database. {@code {{name}}} placeholders
- * become JDBC parameters (never text pasted into the SQL). Responses are cut and marked
+ * Runs the SQL of a Transpose request on the embedded database after substituting each
+ * {@code {{name}}} with its parameter's TEXT, as Transpose does (TransposeData/docs
+ * {@code docs/sql/parameters.md}: the SQL writes {@code '{{contract_address}}'}; the
+ * transpose-python-sdk's test {@code '{{transaction_hash}}'}). So a client that leaves an instant
+ * unquoted gets a 400 here as from the real service, and a value with a quote in it changes the
+ * SQL — only the SELECT-only database user limits the harm. Responses are cut and marked
  * {@code truncated} past the configured row or byte limit.
  */
 final class TransposeService {
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z_][A-Za-z0-9_]*)\\s*\\}\\}");
-  private static final Pattern ISO_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
   /** An HTTP status and a JSON body. */
   record Response(int status, byte[] body) {}
@@ -60,7 +61,6 @@ final class TransposeService {
     if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
       return error(400, "\"parameters\" must be an object of name -> value");
     }
-    List<Object> values = new ArrayList<>();
     StringBuilder sql = new StringBuilder();
     Matcher m = PLACEHOLDER.matcher(sqlNode.asText());
     while (m.find()) {
@@ -69,24 +69,20 @@ final class TransposeService {
       if (value == null) {
         return error(400, "missing parameter '" + name + "': pass it in \"parameters\"");
       }
-      Object bound = bind(value);
-      if (bound instanceof String && ((String) bound).startsWith("\u0000")) {
+      String text = text(value);
+      if (text == null) {
         return error(400, "parameter '" + name + "' must be a string, number, boolean or null");
       }
-      values.add(bound);
-      m.appendReplacement(sql, "?");
+      m.appendReplacement(sql, Matcher.quoteReplacement(text));
     }
     m.appendTail(sql);
-    try (Connection c = db.reader(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      for (int i = 0; i < values.size(); i++) {
-        ps.setObject(i + 1, values.get(i));
-      }
-      ps.setMaxRows(maxRows + 1);
-      ps.setQueryTimeout(120);
-      if (!ps.execute()) {
+    try (Connection c = db.reader(); Statement st = c.createStatement()) {
+      st.setMaxRows(maxRows + 1);
+      st.setQueryTimeout(120);
+      if (!st.execute(sql.toString())) {
         return error(400, "only queries that return rows (SELECT) are allowed");
       }
-      try (ResultSet rs = ps.getResultSet()) {
+      try (ResultSet rs = st.getResultSet()) {
         return render(rs);
       }
     } catch (SQLException e) {
@@ -184,40 +180,21 @@ final class TransposeService {
     }
   }
 
-  /** A JSON parameter as a JDBC value; ISO instants become UTC timestamps. */
-  private static Object bind(JsonNode v) {
+  /** The text a JSON parameter is pasted as: strings verbatim, numbers with every digit; null for arrays and objects. */
+  private static String text(JsonNode v) {
     if (v.isNull()) {
-      return null;
-    }
-    if (v.isBoolean()) {
-      return v.booleanValue();
-    }
-    if (v.isIntegralNumber()) {
-      return v.canConvertToLong() ? (Object) v.longValue() : new BigDecimal(v.bigIntegerValue());
-    }
-    if (v.isNumber()) {
-      return v.decimalValue();
+      return "null";
     }
     if (v.isTextual()) {
-      String s = v.asText();
-      if (s.length() >= 16 && s.charAt(10) == 'T' && ISO_DATE.matcher(s.substring(0, 10)).matches()) {
-        try {
-          return LocalDateTime.ofInstant(OffsetDateTime.parse(s).toInstant(), ZoneOffset.UTC);
-        } catch (DateTimeParseException e) {
-          try {
-            return LocalDateTime.ofInstant(Instant.parse(s), ZoneOffset.UTC);
-          } catch (DateTimeParseException e2) {
-            try {
-              return LocalDateTime.parse(s);
-            } catch (DateTimeParseException e3) {
-              return s;
-            }
-          }
-        }
-      }
-      return s;
+      return v.asText();
     }
-    return "\u0000unsupported";
+    if (v.isBoolean() || v.isIntegralNumber()) {
+      return v.asText();
+    }
+    if (v.isNumber()) {
+      return v.decimalValue().toPlainString();
+    }
+    return null;
   }
 
   private static String firstLine(String message) {

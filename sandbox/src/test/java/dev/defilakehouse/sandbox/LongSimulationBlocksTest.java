@@ -18,7 +18,7 @@ class LongSimulationBlocksTest {
       Simulation sim = s.simulation();
       assertTrue(sim.headBlock() - sim.firstBlock() + 1 > TransposeDatabase.MATERIALISED_BLOCKS_MAX);
       for (LocalDate day : new LocalDate[] {o.startDate(), o.endDate()}) {
-        JsonNode r = Http.sql(s, "SELECT block_number, timestamp FROM ethereum.blocks WHERE timestamp >= {{day}}"
+        JsonNode r = Http.sql(s, "SELECT block_number, timestamp FROM ethereum.blocks WHERE timestamp >= '{{day}}'"
             + " ORDER BY block_number LIMIT 1", Map.of("day", day.toString())).json();
         // the end date's first block is the head: the last row of the computed range
         assertEquals(sim.blockJson(sim.firstBlockOfDay(day)), Http.MAPPER.writeValueAsString(r.at("/results/0")));

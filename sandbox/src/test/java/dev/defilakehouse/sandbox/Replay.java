@@ -26,7 +26,7 @@ final class Replay {
         case REPAY: out.merge(borrowAt, e.quantity().negate(), BigInteger::add); break;
         case LIQUIDATION:
           out.merge(supply, e.quantity().negate(), BigInteger::add);
-          String debtMarket = sim.marketByToken(protocol, e.liquidatedTokenAddress()).id();
+          String debtMarket = e.debtMarket().id();
           out.merge(e.accountAddress() + "|" + debtMarket + "|BORROW", e.quantityLiquidated().negate(), BigInteger::add);
           break;
         default: throw new AssertionError(e.kind());

@@ -30,9 +30,10 @@ class SandboxMainTest {
 
   @Test
   void deploymentIdsDefaultToMessarisAndCanBeOverridden() {
+    // messari/subgraphs deployment/deployment.json, decentralized-network query-id (since 2023-06-21)
     SandboxOptions defaults = SandboxOptions.builder().build();
-    assertEquals("84CvqQHYhydZzr2KSth8s1AFYpBRzUbVJXq6PWuZm9U9", defaults.deploymentId("aave_v2"));
-    assertEquals("6tGbL7WBx287EZwGUvvcQdL6m67JGMJrma3JSTtt5SV7", defaults.deploymentId("compound_v2"));
+    assertEquals("C2zniPn45RnLDGzVeGZCx2Sw3GXrbc9gL4ZfL8B8Em2j", defaults.deploymentId("aave_v2"));
+    assertEquals("4TbqVA8p2DoBd5qDbPMwmDZv3CsJjWtxo8nVSqF2tA9a", defaults.deploymentId("compound_v2"));
     assertEquals("JCNWRypm7FYwV8fx5HhzZPSFaMxgkPuw4TnR3Gpi81zk", defaults.deploymentId("aave_v3"));
     SandboxOptions custom = defaults.toBuilder().deploymentId("aave_v3", "QmCustomV3").build();
     assertEquals("QmCustomV3", custom.deploymentId("aave_v3"));

@@ -16,12 +16,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 @ExtendWith(SharedSandbox.class)
 class TransposeApiTest {
+  // Text values quoted by the SQL, integers bare: Transpose pastes parameter text into the SQL.
   private static final String KEYSET_PAGE = "SELECT * FROM ethereum.lending_events"
-      + " WHERE category = {{category}} AND timestamp >= {{start}} AND timestamp < {{end}}"
+      + " WHERE category = '{{category}}' AND timestamp >= '{{start}}' AND timestamp < '{{end}}'"
       + " AND (block_number > {{block}} OR (block_number = {{block}} AND log_index > {{log_index}}))"
       + " ORDER BY block_number, log_index LIMIT {{limit}}";
   private static final String ROW_VALUE_KEYSET_PAGE = "SELECT * FROM ethereum.lending_events"
-      + " WHERE category = {{category}} AND timestamp >= {{start}} AND timestamp < {{end}}"
+      + " WHERE category = '{{category}}' AND timestamp >= '{{start}}' AND timestamp < '{{end}}'"
       + " AND (block_number, log_index) > ({{block}}, {{log_index}})"
       + " ORDER BY block_number, log_index LIMIT {{limit}}";
 
@@ -84,7 +85,7 @@ class TransposeApiTest {
     Simulation sim = s.simulation();
     for (int d = 0; d <= 6; d++) {
       LocalDate day = LocalDate.parse("2024-01-01").plusDays(d);
-      JsonNode row = Http.sql(s, "SELECT block_number, timestamp FROM ethereum.blocks WHERE timestamp >= {{day}}"
+      JsonNode row = Http.sql(s, "SELECT block_number, timestamp FROM ethereum.blocks WHERE timestamp >= '{{day}}'"
           + " ORDER BY block_number LIMIT 1", Map.of("day", day + "T00:00:00Z")).json().at("/results/0");
       assertEquals(sim.firstBlockOfDay(day), row.get("block_number").asLong(), day.toString());
       assertEquals(sim.blockJson(sim.firstBlockOfDay(day)), Http.MAPPER.writeValueAsString(row));
@@ -103,7 +104,7 @@ class TransposeApiTest {
     assertEquals("error", missing.json().get("status").asText());
     assertTrue(missing.json().get("message").asText().contains("X-API-KEY"));
     Http.Reply wrong = Http.post(s.transposeBaseUrl() + "/sql", body, Map.of("X-API-KEY", "not-the-key"));
-    assertEquals(403, wrong.status());
+    assertEquals(401, wrong.status());
     assertEquals("{\"status\":\"error\",\"message\":\"invalid API key\"}", wrong.body());
     assertFalse(wrong.body().contains(s.transposeApiKey()));
   }
@@ -124,10 +125,52 @@ class TransposeApiTest {
   }
 
   @Test
-  void parametersAreBoundNotPasted(Sandbox s) throws Exception {
-    JsonNode r = Http.sql(s, "SELECT COUNT(*) AS n FROM ethereum.lending_events WHERE category = {{c}}",
-        Map.of("c", "borrow' OR '1'='1")).json();
-    assertEquals(0, r.at("/results/0/n").asLong());
+  void parametersArePastedAsTextSoTheSqlMustQuoteThem(Sandbox s) throws Exception {
+    String count = "SELECT COUNT(*) AS n FROM ethereum.lending_events WHERE timestamp >= {{start}}";
+    Http.Reply unquoted = Http.sql(s, count, Map.of("start", "2024-01-02T00:00:00Z"));
+    assertEquals(400, unquoted.status(), "an unquoted instant is bad SQL, as at the real service");
+    assertEquals("error", unquoted.json().get("status").asText());
+    long sinceDay2 = s.simulation().events().stream()
+        .filter(e -> !e.timestamp().isBefore(java.time.Instant.parse("2024-01-02T00:00:00Z"))).count();
+    assertEquals(sinceDay2, Http.sql(s, count.replace("{{start}}", "'{{start}}'"),
+        Map.of("start", "2024-01-02T00:00:00Z")).json().at("/results/0/n").asLong());
+    // text substitution means a quote in a value rewrites the query: clients must validate values
+    long all = s.simulation().events().size();
+    JsonNode injected = Http.sql(s, "SELECT COUNT(*) AS n FROM ethereum.lending_events WHERE category = '{{c}}'",
+        Map.of("c", "nothing' OR '1'='1")).json();
+    assertEquals(all, injected.at("/results/0/n").asLong(), injected.toString());
+  }
+
+  @Test
+  void addressesAreEip55AndNativeEthIsTheZeroAddress(Sandbox s) throws Exception {
+    JsonNode rows = Http.sql(s, "SELECT protocol_name, token_address, account_address FROM ethereum.lending_events"
+        + " WHERE protocol_name = 'compound' AND token_address = '0x0000000000000000000000000000000000000000'"
+        + " LIMIT 5", Map.of()).json().get("results");
+    assertEquals(5, rows.size(), "Compound's ETH events name native ETH as the zero address");
+    for (JsonNode r : rows) {
+      String account = r.get("account_address").asText();
+      assertTrue(account.matches("0x[0-9a-fA-F]{40}") && !account.equals(account.toLowerCase()), account);
+      assertEquals(Eip55.checksum(account.toLowerCase()), account);
+    }
+    // the mainnet WETH address in its published EIP-55 spelling
+    JsonNode weth = Http.sql(s, "SELECT DISTINCT token_address FROM ethereum.lending_events"
+        + " WHERE token_address = '0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2'", Map.of()).json();
+    assertEquals(1, weth.get("results").size(), weth.toString());
+    assertEquals(0, Http.sql(s, "SELECT COUNT(*) AS n FROM ethereum.lending_events"
+        + " WHERE token_address = '0xeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee'", Map.of()).json()
+        .at("/results/0/n").asLong(), "Messari's 0xeee placeholder never appears in Transpose");
+  }
+
+  @Test
+  void aKeyOutOfCreditsGets403() throws Exception {
+    try (Sandbox small = Sandbox.start(SandboxOptions.builder().wallets(2).days(1).markets(2).transposeCredits(2)
+        .build())) {
+      assertEquals(200, Http.sql(small, "SELECT 1 AS one", Map.of()).status());
+      assertEquals(200, Http.sql(small, "SELECT 1 AS one", Map.of()).status());
+      Http.Reply broke = Http.sql(small, "SELECT 1 AS one", Map.of());
+      assertEquals(403, broke.status());
+      assertTrue(broke.json().get("message").asText().contains("out of credits"), broke.body());
+    }
   }
 
   @Test

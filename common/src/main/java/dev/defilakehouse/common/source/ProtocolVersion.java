@@ -12,6 +12,9 @@ import java.util.Locale;
 public record ProtocolVersion(String id, String protocolName, String contractVersion) {
   public static final String OPTION = "protocols";
   public static final String DEFAULT = "aave_v2,aave_v3,compound_v2";
+  /** Transpose's {@code protocol_name} / {@code contract_version} words for the supported protocols. */
+  public static final List<String> PROTOCOL_NAMES = List.of("aave", "compound");
+  public static final List<String> CONTRACT_VERSIONS = List.of("v2", "v3");
 
   public static ProtocolVersion parse(String id) {
     String normalised = id.trim().toLowerCase(Locale.ROOT);

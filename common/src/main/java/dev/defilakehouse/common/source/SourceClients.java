@@ -2,7 +2,10 @@ package dev.defilakehouse.common.source;
 
 import dev.defilakehouse.common.config.RunConfig;
 import dev.defilakehouse.common.config.Secrets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Builds the source clients from the run's options (docs/tables.md, "Source options") and the
@@ -14,7 +17,11 @@ public final class SourceClients {
   public static final String SUBGRAPH_DEPLOYMENT_PREFIX = "subgraph.deployment.";
   public static final String TRANSPOSE_URL = "transpose.url";
   public static final String TRANSPOSE_PAGE_SIZE = "transpose.page_size";
-  public static final String TRANSPOSE_LIQUIDATION_CATEGORY = "transpose.liquidation_category";
+  /** Category literals read as liquidations: the public record spells it both ways (docs/tables.md). */
+  public static final String TRANSPOSE_LIQUIDATION_CATEGORIES = "transpose.liquidation_categories";
+  public static final String DEFAULT_LIQUIDATION_CATEGORIES = "liquidation,liquidate";
+  /** The event kinds, each a raw table of its own. */
+  public static final List<String> EVENT_KINDS = List.of("deposit", "withdraw", "borrow", "repay", "liquidation");
   /** Id ranges each snapshot (date, protocol) is paged in concurrently: 1, 2, 4, 8 or 16. */
   public static final String SUBGRAPH_ID_SLICES = "subgraph.id_slices";
   /** Time slices each day of events is paged in concurrently: a divisor of 24. */
@@ -25,11 +32,14 @@ public final class SourceClients {
 
   private SourceClients() {}
 
-  /** Messari lending deployments on Ethereum (the defaults of {@code subgraph.deployment.<protocol>}). */
+  /**
+   * Messari lending subgraphs on Ethereum (the defaults of {@code subgraph.deployment.<protocol>}):
+   * the decentralized-network query ids of messari/subgraphs {@code deployment/deployment.json}.
+   */
   public static String defaultDeployment(String protocol) {
     return switch (protocol) {
-      case "aave_v2" -> "84CvqQHYhydZzr2KSth8s1AFYpBRzUbVJXq6PWuZm9U9";
-      case "compound_v2" -> "6tGbL7WBx287EZwGUvvcQdL6m67JGMJrma3JSTtt5SV7";
+      case "aave_v2" -> "C2zniPn45RnLDGzVeGZCx2Sw3GXrbc9gL4ZfL8B8Em2j";
+      case "compound_v2" -> "4TbqVA8p2DoBd5qDbPMwmDZv3CsJjWtxo8nVSqF2tA9a";
       case "aave_v3" -> "JCNWRypm7FYwV8fx5HhzZPSFaMxgkPuw4TnR3Gpi81zk";
       default -> null;
     };
@@ -56,7 +66,7 @@ public final class SourceClients {
   public static SourceHttp transposeHttp(RunConfig config, Secrets secrets) {
     String key = secrets.require(Secrets.TRANSPOSE_API_KEY, "Transpose");
     return SourceHttp.create(TransposeClient.SOURCE, Secrets.TRANSPOSE_API_KEY, HttpSettings.from(config),
-        new SecretMasker(List.of(key)));
+        new SecretMasker(List.of(key))).forbiddenMeans(TransposeClient.FORBIDDEN);
   }
 
   public static TransposeClient transpose(RunConfig config, Secrets secrets, SourceHttp http) {
@@ -77,8 +87,45 @@ public final class SourceClients {
     return n;
   }
 
-  /** The category literal Transpose uses for {@code kind} (liquidations differ between sources). */
-  public static String category(RunConfig config, String kind) {
-    return kind.equals("liquidation") ? config.option(TRANSPOSE_LIQUIDATION_CATEGORY, "liquidation") : kind;
+  /**
+   * The category literals read into {@code kind}'s table: the kind itself, and for liquidations the
+   * {@code transpose.liquidation_categories} list (each a lowercase word).
+   */
+  public static List<String> categories(RunConfig config, String kind) {
+    if (!EVENT_KINDS.contains(kind)) {
+      throw new IllegalArgumentException("unknown event kind '" + kind + "': expected one of " + EVENT_KINDS);
+    }
+    if (!kind.equals("liquidation")) {
+      return List.of(kind);
+    }
+    String option = config.option(TRANSPOSE_LIQUIDATION_CATEGORIES, DEFAULT_LIQUIDATION_CATEGORIES);
+    List<String> literals = new ArrayList<>();
+    for (String part : option.split(",")) {
+      String literal = part.trim();
+      if (literal.isEmpty()) {
+        continue;
+      }
+      if (!literal.matches("[a-z][a-z_]{0,31}") || (EVENT_KINDS.contains(literal) && !literal.equals(kind))) {
+        throw new IllegalArgumentException("--option " + TRANSPOSE_LIQUIDATION_CATEGORIES + ": '" + literal
+            + "' is not a lowercase category word of its own (the default is " + DEFAULT_LIQUIDATION_CATEGORIES + ")");
+      }
+      if (!literals.contains(literal)) {
+        literals.add(literal);
+      }
+    }
+    if (literals.isEmpty()) {
+      throw new IllegalArgumentException("--option " + TRANSPOSE_LIQUIDATION_CATEGORIES + " is empty; the default is "
+          + DEFAULT_LIQUIDATION_CATEGORIES);
+    }
+    return List.copyOf(literals);
+  }
+
+  /** Every literal some kind reads: the fixed list a category parameter must come from. */
+  public static Set<String> knownCategories(RunConfig config) {
+    Set<String> known = new LinkedHashSet<>();
+    for (String kind : EVENT_KINDS) {
+      known.addAll(categories(config, kind));
+    }
+    return known;
   }
 }

@@ -51,6 +51,7 @@ public final class SourceHttp implements AutoCloseable {
   private final TokenBucket bucket;
   private final Sleeper sleeper;
   private final Clock clock;
+  private volatile String forbiddenMeaning;
 
   public SourceHttp(String source, String keyVariable, HttpSettings settings, SecretMasker masker,
                     Sleeper sleeper, Clock clock) {
@@ -80,6 +81,15 @@ public final class SourceHttp implements AutoCloseable {
 
   public static SourceHttp create(String source, String keyVariable, HttpSettings settings, SecretMasker masker) {
     return new SourceHttp(source, keyVariable, settings, masker, d -> Thread.sleep(d.toMillis()), Clock.systemUTC());
+  }
+
+  /**
+   * What HTTP 403 means at this source when it is not a bad key (Transpose: out of credits). A 403
+   * then fails at once with this explanation instead of blaming the key.
+   */
+  public SourceHttp forbiddenMeans(String meaning) {
+    this.forbiddenMeaning = meaning;
+    return this;
   }
 
   public String source() {
@@ -129,6 +139,11 @@ public final class SourceHttp implements AutoCloseable {
       try (Response response = client.newCall(httpRequest).execute()) {
         int code = response.code();
         String body = response.body().string();
+        if (code == 403 && forbiddenMeaning != null) {
+          stats.fault("http_403");
+          throw new SourceException(source, code, source + " refused " + request + " with HTTP 403: "
+              + forbiddenMeaning + detail(" (server said: ", body, ")"), null);
+        }
         if (code == 401 || code == 403) {
           stats.fault("http_" + code);
           throw new SourceAuthException(source, code, source + " rejected the API key (HTTP " + code + ") for "

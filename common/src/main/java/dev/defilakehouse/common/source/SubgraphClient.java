@@ -2,11 +2,13 @@ package dev.defilakehouse.common.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.defilakehouse.common.config.Secrets;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,22 +24,33 @@ public final class SubgraphClient {
 
   /** The Messari lending entities the raw layer snapshots, with the fields docs/tables.md lists. */
   public enum Entity {
-    MARKETS("markets", "", "id name liquidationThreshold maximumLTV inputToken { id symbol decimals } inputTokenPriceUSD"),
+    MARKETS("markets", "", "id name liquidationThreshold maximumLTV inputToken { id symbol decimals } inputTokenPriceUSD",
+        Map.of("Market", List.of("id", "name", "liquidationThreshold", "maximumLTV", "inputToken", "inputTokenPriceUSD"),
+            "Token", List.of("id", "symbol", "decimals"))),
     // Closed positions stay in the subgraph with balance 0; a snapshot holds only what is open.
-    POSITIONS("positions", ", balance_not: \"0\"", "id account { id } market { id } side isCollateral balance");
+    POSITIONS("positions", ", balance_not: \"0\"", "id account { id } market { id } side isCollateral balance",
+        Map.of("Position", List.of("id", "account", "market", "side", "isCollateral", "balance"),
+            "Account", List.of("id"), "Market", List.of("id")));
 
     private final String field;
     private final String filter;
     private final String selection;
+    private final Map<String, List<String>> fieldsByType;
 
-    Entity(String field, String filter, String selection) {
+    Entity(String field, String filter, String selection, Map<String, List<String>> fieldsByType) {
       this.field = field;
       this.filter = filter;
       this.selection = selection;
+      this.fieldsByType = fieldsByType;
     }
 
     public String field() {
       return field;
+    }
+
+    /** The schema types and fields the selection reads: what {@link #checkSchema} requires. */
+    public Map<String, List<String>> fieldsByType() {
+      return fieldsByType;
     }
 
     /** Pagination as The Graph documents it: id_gt the last id of the previous page, ordered by id. */
@@ -96,6 +109,24 @@ public final class SubgraphClient {
   }
 
   public static final String META_QUERY = "{ _meta { block { number hash timestamp } hasIndexingErrors } }";
+
+  /**
+   * One request that shows what a deployment serves: its indexing head and deployment hash
+   * ({@code _meta}), and by introspection every type's fields and enum values. One {@code __schema}
+   * rather than several {@code __type}: servers may refuse repeated introspection fields.
+   */
+  public static final String SCHEMA_QUERY = "{ _meta { deployment hasIndexingErrors block { number } }"
+      + " __schema { queryType { name } types { name fields { name } enumValues { name } } } }";
+  /** Messari's protocol entity carries the schema version (messari/subgraphs {@code schema-lending.graphql}). */
+  public static final String VERSION_QUERY = "{ lendingProtocols(first: 1) { schemaVersion subgraphVersion } }";
+  /** Position sides stage understands (SPEC §7: COLLATERAL/BORROWER in aave-forks, LENDER/BORROWER in compound-forks). */
+  public static final List<String> KNOWN_SIDES = List.of("LENDER", "COLLATERAL", "BORROWER");
+  /** Schema majors the lakehouse was checked against: compound-forks 2.0.1, aave-forks 3.1.0. */
+  public static final List<String> VERIFIED_SCHEMA_MAJORS = List.of("2", "3");
+
+  /** What a deployment said about itself: the deployment hash, its schema version and head. */
+  public record SchemaInfo(String deployment, String schemaVersion, String subgraphVersion, long headBlock,
+                           boolean hasIndexingErrors) {}
 
   /** What {@code _meta} says about the deployment's indexing head. */
   public record Meta(long blockNumber, String blockHash, Long blockTimestamp, boolean hasIndexingErrors) {}
@@ -158,6 +189,77 @@ public final class SubgraphClient {
     return meta;
   }
 
+  /**
+   * Fails with a message naming the deployment, its schema version and what is missing when the
+   * deployment lacks a type, field or position side the snapshots of {@code entities} read (an
+   * upgraded schema); warns when its schema major was never checked here.
+   */
+  public SchemaInfo checkSchema(List<Entity> entities) {
+    JsonNode data = http.postJson(url, Map.of(), body(SCHEMA_QUERY, Map.of()), protocol + " schema",
+        b -> data(b, protocol + " schema"));
+    JsonNode meta = data.path("_meta");
+    Map<String, JsonNode> types = new java.util.HashMap<>();
+    data.path("__schema").path("types").forEach(t -> types.put(t.path("name").asText(), t));
+    String queryType = data.path("__schema").path("queryType").path("name").asText("Query");
+    Set<String> queryFields = names(types.getOrDefault(queryType, JsonText.MAPPER.createObjectNode()).path("fields"));
+    String schemaVersion = null;
+    String subgraphVersion = null;
+    if (queryFields.contains("lendingProtocols")) {
+      JsonNode versions = http.postJson(url, Map.of(), body(VERSION_QUERY, Map.of()), protocol + " schema version",
+          b -> data(b, protocol + " schema version")).path("lendingProtocols").path(0);
+      schemaVersion = JsonText.text(versions, "schemaVersion");
+      subgraphVersion = JsonText.text(versions, "subgraphVersion");
+    }
+    String deployment = JsonText.text(meta, "deployment");
+    String describe = "subgraph " + protocol + " (id " + deploymentId + ", deployment " + deployment + ", schema "
+        + (schemaVersion == null ? "version unknown" : schemaVersion) + ")";
+    List<String> missing = new ArrayList<>();
+    for (Entity entity : entities) {
+      if (!queryFields.contains(entity.field())) {
+        missing.add("Query." + entity.field());
+      }
+      for (Map.Entry<String, List<String>> type : new java.util.TreeMap<>(entity.fieldsByType()).entrySet()) {
+        Set<String> fields = names(types.getOrDefault(type.getKey(), JsonText.MAPPER.createObjectNode()).path("fields"));
+        for (String field : type.getValue()) {
+          String name = type.getKey() + "." + field;
+          if (!fields.contains(field) && !missing.contains(name)) {
+            missing.add(name);
+          }
+        }
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new SourceException(SOURCE, describe + " does not serve " + missing + ", which the raw snapshots read:"
+          + " the deployment's schema changed. Check messari/subgraphs for the new schema, adapt"
+          + " SubgraphClient.Entity and stage, or pin --option subgraph.deployment." + protocol + " to a deployment"
+          + " with the old schema");
+    }
+    if (entities.contains(Entity.POSITIONS)) {
+      Set<String> sides = names(types.getOrDefault("PositionSide", JsonText.MAPPER.createObjectNode())
+          .path("enumValues"));
+      Set<String> unknown = new java.util.TreeSet<>(sides);
+      unknown.removeAll(KNOWN_SIDES);
+      if (sides.isEmpty() || !unknown.isEmpty()) {
+        throw new SourceException(SOURCE, describe + " has position sides " + sides + "; stage understands "
+            + KNOWN_SIDES + ": adapt AccountPositionsStage before reading it");
+      }
+    }
+    String major = schemaVersion == null ? null : schemaVersion.split("\\.")[0];
+    if (major == null || !VERIFIED_SCHEMA_MAJORS.contains(major)) {
+      LOG.warn("{} serves every field the snapshots read, but its schema version was never checked here"
+          + " (checked: {}.x); compare its schema with docs/tables.md", describe, VERIFIED_SCHEMA_MAJORS);
+    }
+    Long head = JsonText.longValue(meta.path("block"), "number");
+    return new SchemaInfo(deployment, schemaVersion, subgraphVersion, head == null ? -1 : head,
+        meta.path("hasIndexingErrors").asBoolean(false));
+  }
+
+  private static Set<String> names(JsonNode array) {
+    Set<String> names = new java.util.LinkedHashSet<>();
+    array.forEach(n -> names.add(n.path("name").asText()));
+    return names;
+  }
+
   /** Every entity at {@code block}, page by page; {@code onPage} gets each page's row count. */
   public List<Record> fetchAll(Entity entity, long block, IntConsumer onPage) {
     return fetchSlice(entity, block, IdSlice.ALL, onPage);
@@ -209,6 +311,12 @@ public final class SubgraphClient {
       List<String> messages = new ArrayList<>();
       errors.forEach(e -> messages.add(e.path("message").asText(e.toString())));
       String joined = String.join("; ", messages);
+      if (joined.toLowerCase(Locale.ROOT).contains("auth error")) {
+        // the gateway answers a bad key with HTTP 200 and only an error (graphprotocol/gateway-x#965)
+        throw new SourceAuthException(SOURCE, 200, "The Graph gateway rejected the API key for "
+            + http.describe(url, what) + ": " + http.masker().mask(joined) + "; set the environment variable "
+            + Secrets.SUBGRAPH_API_KEY + " to a valid gateway key");
+      }
       if (isTransient(joined)) {
         throw new RetryableFault("graphql_transient", "GraphQL errors: " + joined);
       }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The source options of docs/tables.md: protocols and http.* settings. */
@@ -52,10 +53,24 @@ class OptionsTest {
   }
 
   @Test
-  void liquidationCategoryIsConfigurable() {
-    assertEquals("liquidation", SourceClients.category(config(Map.of()), "liquidation"));
-    assertEquals("liquidate", SourceClients.category(config(Map.of("transpose.liquidation_category", "liquidate")),
-        "liquidation"));
-    assertEquals("repay", SourceClients.category(config(Map.of("transpose.liquidation_category", "liquidate")), "repay"));
+  void liquidationsReadBothPublicLiteralsUnlessConfiguredOtherwise() {
+    assertEquals(List.of("liquidation", "liquidate"), SourceClients.categories(config(Map.of()), "liquidation"));
+    assertEquals(List.of("repay"), SourceClients.categories(config(Map.of()), "repay"));
+    assertEquals(List.of("liquidate", "liquidated"), SourceClients.categories(
+        config(Map.of("transpose.liquidation_categories", "liquidate, liquidated")), "liquidation"));
+    assertEquals(Set.of("deposit", "withdraw", "borrow", "repay", "liquidation", "liquidate"),
+        SourceClients.knownCategories(config(Map.of())));
+    for (String bad : List.of("liquidation'--", "repay", "Liquidate", " , ")) {
+      assertThrows(IllegalArgumentException.class, () -> SourceClients.categories(
+          config(Map.of("transpose.liquidation_categories", bad)), "liquidation"), bad);
+    }
+  }
+
+  @Test
+  void defaultDeploymentsAreMessarisCurrentSubgraphIds() {
+    // messari/subgraphs deployment/deployment.json, decentralized-network query-id (changed on 2023-06-21)
+    assertEquals("C2zniPn45RnLDGzVeGZCx2Sw3GXrbc9gL4ZfL8B8Em2j", SourceClients.defaultDeployment("aave_v2"));
+    assertEquals("4TbqVA8p2DoBd5qDbPMwmDZv3CsJjWtxo8nVSqF2tA9a", SourceClients.defaultDeployment("compound_v2"));
+    assertEquals("JCNWRypm7FYwV8fx5HhzZPSFaMxgkPuw4TnR3Gpi81zk", SourceClients.defaultDeployment("aave_v3"));
   }
 }

@@ -158,6 +158,70 @@ class SubgraphClientTest {
   }
 
   @Test
+  void theGatewaysAuthErrorInA200FailsAtOnceNamingTheVariable() {
+    // the gateway's answer to a bad key, as DefiLlama/yield-server#1362 logged it: status 200
+    server.enqueue(json("{\"errors\":[{\"message\":\"auth error: malformed API key\"}]}"));
+    SourceAuthException e = assertThrows(SourceAuthException.class, client::meta);
+    assertEquals(1, server.getRequestCount(), "not retried");
+    assertTrue(e.getMessage().contains("auth error: malformed API key"), e.getMessage());
+    assertTrue(e.getMessage().contains("SUBGRAPH_API_KEY"), e.getMessage());
+    assertFalse(e.getMessage().contains(SUBGRAPH_KEY));
+  }
+
+  /** An introspection answer with these types (name -> fields) and position sides. */
+  static String schema(Map<String, List<String>> types, List<String> sides) {
+    StringBuilder out = new StringBuilder("{\"data\":{\"_meta\":{\"deployment\":\"QmHash\",\"hasIndexingErrors\":false,"
+        + "\"block\":{\"number\":19000000}},\"__schema\":{\"queryType\":{\"name\":\"Query\"},\"types\":[");
+    List<String> rendered = new ArrayList<>();
+    types.forEach((type, fields) -> rendered.add("{\"name\":\"" + type + "\",\"fields\":["
+        + String.join(",", fields.stream().map(f -> "{\"name\":\"" + f + "\"}").toList()) + "],\"enumValues\":null}"));
+    rendered.add("{\"name\":\"PositionSide\",\"fields\":null,\"enumValues\":["
+        + String.join(",", sides.stream().map(v -> "{\"name\":\"" + v + "\"}").toList()) + "]}");
+    return out.append(String.join(",", rendered)).append("]}}}").toString();
+  }
+
+  static Map<String, List<String>> messari31() {
+    return new java.util.LinkedHashMap<>(Map.of(
+        "Query", List.of("markets", "positions", "lendingProtocols", "_meta"),
+        "Market", List.of("id", "name", "liquidationThreshold", "maximumLTV", "inputToken", "inputTokenPriceUSD", "rates"),
+        "Token", List.of("id", "name", "symbol", "decimals"),
+        "Position", List.of("id", "account", "market", "side", "type", "isCollateral", "balance"),
+        "Account", List.of("id", "positionCount")));
+  }
+
+  @Test
+  void theSchemaCheckReadsTheVersionAndPassesWhenEveryFieldReadIsServed() throws Exception {
+    server.enqueue(json(schema(messari31(), List.of("COLLATERAL", "BORROWER"))));
+    server.enqueue(json("{\"data\":{\"lendingProtocols\":[{\"schemaVersion\":\"3.1.0\",\"subgraphVersion\":\"2.2.0\"}]}}"));
+    SubgraphClient.SchemaInfo info = client.checkSchema(List.of(SubgraphClient.Entity.MARKETS,
+        SubgraphClient.Entity.POSITIONS));
+    assertEquals(new SubgraphClient.SchemaInfo("QmHash", "3.1.0", "2.2.0", 19_000_000L, false), info);
+    assertEquals(SubgraphClient.SCHEMA_QUERY, body(server.takeRequest()).path("query").asText());
+    assertEquals(SubgraphClient.VERSION_QUERY, body(server.takeRequest()).path("query").asText());
+  }
+
+  @Test
+  void anUpgradedSchemaWithoutAFieldReadFailsNamingIt() {
+    Map<String, List<String>> upgraded = messari31();
+    upgraded.put("Market", List.of("id", "name", "liquidationThreshold", "maxLTV", "inputToken", "inputTokenPriceUSD"));
+    server.enqueue(json(schema(upgraded, List.of("COLLATERAL", "BORROWER"))));
+    server.enqueue(json("{\"data\":{\"lendingProtocols\":[{\"schemaVersion\":\"4.0.0\",\"subgraphVersion\":\"3.0.0\"}]}}"));
+    SourceException e = assertThrows(SourceException.class,
+        () -> client.checkSchema(List.of(SubgraphClient.Entity.MARKETS)));
+    assertTrue(e.getMessage().contains("does not serve [Market.maximumLTV]"), e.getMessage());
+    assertTrue(e.getMessage().contains("schema 4.0.0") && e.getMessage().contains("deployment QmHash"), e.getMessage());
+  }
+
+  @Test
+  void aPositionSideStageDoesNotKnowFailsTheSchemaCheck() {
+    server.enqueue(json(schema(messari31(), List.of("COLLATERAL", "BORROWER", "SUPPLIER"))));
+    server.enqueue(json("{\"data\":{\"lendingProtocols\":[{\"schemaVersion\":\"3.2.0\",\"subgraphVersion\":\"1\"}]}}"));
+    SourceException e = assertThrows(SourceException.class,
+        () -> client.checkSchema(List.of(SubgraphClient.Entity.POSITIONS)));
+    assertTrue(e.getMessage().contains("position sides [COLLATERAL, BORROWER, SUPPLIER]"), e.getMessage());
+  }
+
+  @Test
   void aServerIgnoringIdGtIsCaughtInsteadOfLoopingForever() {
     server.enqueue(json(page("markets", MARKET_A, MARKET_B)));
     server.enqueue(json(page("markets", MARKET_A, MARKET_B)));

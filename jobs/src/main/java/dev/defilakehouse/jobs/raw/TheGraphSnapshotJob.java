@@ -28,8 +28,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code raw.the_graph_historical_market_data} / {@code _account_positions}: for each snapshot date
  * d ({@code start < d <= end}) every protocol's entities at d's first block (from
- * {@code raw.transpose_ethereum_daily_blocks}), each deployment's {@code _meta} checked first, then
- * ONE commit replacing that {@code snapshot_date}.
+ * {@code raw.transpose_ethereum_daily_blocks}), each deployment's schema checked once per run
+ * ({@link SubgraphClient#checkSchema}: the fields read are served, the sides known; its deployment
+ * hash and schema version go to the summary) and its {@code _meta} head per date, then ONE commit
+ * replacing that {@code snapshot_date}.
  */
 public final class TheGraphSnapshotJob implements LakehouseJob {
   private static final Logger LOG = LoggerFactory.getLogger(TheGraphSnapshotJob.class);
@@ -78,7 +80,15 @@ public final class TheGraphSnapshotJob implements LakehouseJob {
     try (SourceHttp http = SourceClients.subgraphHttp(config, ctx.secrets())) {
       Map<String, SubgraphClient> clients = new LinkedHashMap<>();
       for (ProtocolVersion p : protocols) {
-        clients.put(p.id(), SourceClients.subgraph(config, ctx.secrets(), http, p.id()));
+        SubgraphClient client = SourceClients.subgraph(config, ctx.secrets(), http, p.id());
+        // an upgraded deployment fails here, naming what it no longer serves, before any page is read
+        SubgraphClient.SchemaInfo schema = client.checkSchema(List.of(entity));
+        LOG.info("{}: subgraph {} serves deployment {} (schema {}, subgraph {}), indexed up to block {}{}", name,
+            p.id(), schema.deployment(), schema.schemaVersion(), schema.subgraphVersion(), schema.headBlock(),
+            schema.hasIndexingErrors() ? " WITH INDEXING ERRORS" : "");
+        ctx.report().metric("subgraph_" + p.id() + "_deployment", schema.deployment());
+        ctx.report().metric("subgraph_" + p.id() + "_schema", String.valueOf(schema.schemaVersion()));
+        clients.put(p.id(), client);
       }
       // one unit per (date, protocol, id range): its pages are sequential (each cursor is the previous page's
       // last id), the units overlap on http.max_concurrency threads

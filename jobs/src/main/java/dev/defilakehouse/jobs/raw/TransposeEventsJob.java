@@ -18,6 +18,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -26,11 +28,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code raw.transpose_<kind>_events}: for each UTC day of the interval, every page of that day's
- * events for the configured protocols, then ONE commit replacing exactly that {@code block_date}.
- * A failure mid-day therefore leaves the day as it was, and a re-run replaces the same days.
+ * events of the kind's category literals ({@link SourceClients#categories}) for the configured
+ * protocols, then ONE commit replacing exactly that {@code block_date}. A failure mid-day therefore
+ * leaves the day as it was, and a re-run replaces the same days. Each day's events are also counted
+ * per category ({@link CategoryCensus}), so an unknown literal is reported, never read as zero.
  */
 public final class TransposeEventsJob implements LakehouseJob {
-  public static final List<String> KINDS = List.of("deposit", "withdraw", "borrow", "repay", "liquidation");
+  public static final List<String> KINDS = SourceClients.EVENT_KINDS;
   private static final Logger LOG = LoggerFactory.getLogger(TransposeEventsJob.class);
 
   private final String kind;
@@ -58,7 +62,9 @@ public final class TransposeEventsJob implements LakehouseJob {
           interval.eventDates());
     }
     List<ProtocolVersion> protocols = SourceClients.protocols(config);
-    String category = SourceClients.category(config, kind);
+    List<String> categories = SourceClients.categories(config, kind);
+    Set<String> known = SourceClients.knownCategories(config);
+    CategoryCensus census = new CategoryCensus(kind, categories, known);
     try (SourceHttp http = SourceClients.transposeHttp(config, ctx.secrets())) {
       TransposeClient client = SourceClients.transpose(config, ctx.secrets(), http);
       AtomicLong pages = new AtomicLong();
@@ -77,17 +83,25 @@ public final class TransposeEventsJob implements LakehouseJob {
       FetchAhead.forEachInOrder(name(), units, threads, 2 * threads * slices, slice -> {
         FetchProgress progress = new FetchProgress(kind + " events of " + slice.day()
             + (slices == 1 ? "" : " from " + slice.start() + " to " + slice.end()));
-        List<TransposeClient.Row> fetched = client.lendingEvents(category, kind.equals("liquidation"), protocols,
-            slice.start(), slice.end(), progress::page);
+        // the first slice of a day also counts the day's events per category: one request that
+        // shows a category this job does not read instead of reading zero rows unawares
+        Map<String, Long> counts = slice.index() == 0 ? client.categoryCounts(protocols,
+            Interval.startOfDay(slice.day()), Interval.startOfDay(slice.day().plusDays(1))) : null;
+        List<TransposeClient.Row> fetched = client.lendingEvents(categories, known, kind.equals("liquidation"),
+            protocols, slice.start(), slice.end(), progress::page);
         progress.done();
         pages.addAndGet(progress.pages());
-        return fetched;
+        return new Fetched(fetched, counts);
       }, (slice, fetched) -> {
-        dayRows.addAll(fetched);
+        dayRows.addAll(fetched.rows());
+        if (fetched.categoryCounts() != null) {
+          census.day(slice.day(), fetched.categoryCounts());
+        }
         if (!slice.lastOfDay()) {
           return;
         }
         LocalDate day = slice.day();
+        census.fetched(day, dayRows.size());
         long version = ctx.tables().replaceWhere(table, RawRows.frame(ctx.spark(), rows(day, dayRows, config),
             RawRows.EVENTS), "block_date = DATE'" + day + "'");
         LOG.info("{}: committed {} rows of {} as version {}", name(), dayRows.size(), day, version);
@@ -97,9 +111,13 @@ public final class TransposeEventsJob implements LakehouseJob {
         dayRows.clear();
       });
       ctx.report().metric("pages", pages.get());
+      census.publish(ctx.report());
       http.stats().publish(ctx.report());
     }
   }
+
+  /** A slice's rows, and for a day's first slice the day's event count per category. */
+  private record Fetched(List<TransposeClient.Row> rows, Map<String, Long> categoryCounts) {}
 
   /** Hours {@code [index, index + 1) × 24 / count} of a UTC day. */
   private record Slice(LocalDate day, int index, int count) {

@@ -22,6 +22,13 @@ final class FakeSubgraph extends Dispatcher {
   record Call(String deployment, JsonNode body) {}
 
   private final String key;
+  /** type -> fields the introspection answer lists: Messari schema 3.1.0's that the jobs read, unless a test changes them. */
+  final Map<String, List<String>> schema = new java.util.concurrent.ConcurrentHashMap<>(Map.of(
+      "Query", List.of("markets", "positions", "lendingProtocols", "_meta"),
+      "Market", List.of("id", "name", "liquidationThreshold", "maximumLTV", "inputToken", "inputTokenPriceUSD"),
+      "Token", List.of("id", "name", "symbol", "decimals"),
+      "Position", List.of("id", "account", "market", "side", "isCollateral", "balance"),
+      "Account", List.of("id")));
   private final Map<String, Long> indexedBlock = new java.util.concurrent.ConcurrentHashMap<>();
   /** deployment -> entity field -> block -> entity JSON texts (sorted by id when served). */
   private final Map<String, Map<String, Map<Long, List<String>>>> entities = new HashMap<>();
@@ -47,7 +54,8 @@ final class FakeSubgraph extends Dispatcher {
     String prefix = "/api/" + key + "/subgraphs/id/";
     String path = request.getUrl().encodedPath();
     if (!path.startsWith(prefix)) {
-      return response(401, "{\"errors\":[{\"message\":\"auth error: invalid API key\"}]}");
+      // the gateway's answer to a bad key: HTTP 200 and only an error (graphprotocol/gateway-x#965)
+      return response(200, "{\"errors\":[{\"message\":\"auth error: malformed API key\"}]}");
     }
     String deployment = path.substring(prefix.length());
     JsonNode body;
@@ -58,6 +66,20 @@ final class FakeSubgraph extends Dispatcher {
     }
     calls.add(new Call(deployment, body));
     String query = body.path("query").asText();
+    if (query.contains("__schema")) {
+      StringBuilder types = new StringBuilder();
+      schema.forEach((type, fields) -> types.append("{\"name\":\"").append(type).append("\",\"fields\":[")
+          .append(String.join(",", fields.stream().map(f -> "{\"name\":\"" + f + "\"}").toList()))
+          .append("],\"enumValues\":null},"));
+      types.append("{\"name\":\"PositionSide\",\"fields\":null,\"enumValues\":[{\"name\":\"COLLATERAL\"},"
+          + "{\"name\":\"BORROWER\"}]}");
+      return response(200, "{\"data\":{\"_meta\":{\"deployment\":\"Qm" + deployment + "Hash\",\"hasIndexingErrors\":false,"
+          + "\"block\":{\"number\":" + indexedBlock.getOrDefault(deployment, 0L) + "}},\"__schema\":{\"queryType\":"
+          + "{\"name\":\"Query\"},\"types\":[" + types + "]}}}");
+    }
+    if (query.contains("lendingProtocols")) {
+      return response(200, "{\"data\":{\"lendingProtocols\":[{\"schemaVersion\":\"3.1.0\",\"subgraphVersion\":\"2.2.0\"}]}}");
+    }
     if (query.contains("_meta")) {
       return response(200, "{\"data\":{\"_meta\":{\"block\":{\"number\":" + indexedBlock.getOrDefault(deployment, 0L)
           + ",\"hash\":\"0xhash\",\"timestamp\":1704067211},\"hasIndexingErrors\":false}}}");

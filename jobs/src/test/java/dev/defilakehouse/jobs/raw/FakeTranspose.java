@@ -14,8 +14,10 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 
 /**
- * A tiny Transpose stand-in for job tests: answers the two queries the raw jobs send by
- * interpreting their parameters over fixture rows (keyset, limit, category, protocols, day range).
+ * A tiny Transpose stand-in for job tests: answers the queries the raw jobs send by interpreting
+ * their parameters over fixture rows (keyset, limit, categories, protocols, day range, the
+ * per-category count). It refuses SQL whose text placeholders are not quoted, as Transpose
+ * answers them with 400 (parameters are pasted as text).
  */
 final class FakeTranspose extends Dispatcher {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -68,12 +70,27 @@ final class FakeTranspose extends Dispatcher {
     }
     String sql = body.path("sql").asText();
     JsonNode p = body.path("parameters");
+    for (String text : List.of("start", "end", "day_start", "day_end", "category_0", "protocol_name_0")) {
+      if (p.has(text) && !sql.contains("'{{" + text + "}}'")) {
+        return response(400, "{\"status\":\"error\",\"message\":\"syntax error: trailing junk after numeric literal\"}");
+      }
+    }
     if (sql.contains("FROM ethereum.blocks")) {
       Instant from = Instant.parse(p.path("day_start").asText());
       Instant to = Instant.parse(p.path("day_end").asText());
       List<String> hits = blocks.stream().filter(b -> within(read(b).path("timestamp").asText(), from, to))
           .sorted(Comparator.comparingLong(b -> read(b).path("block_number").asLong())).limit(1).toList();
       return results(hits);
+    }
+    if (sql.contains("GROUP BY category")) {
+      Instant from = Instant.parse(p.path("start").asText());
+      Instant to = Instant.parse(p.path("end").asText());
+      java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+      events.stream().map(FakeTranspose::read)
+          .filter(n -> protocolWanted(n, p) && within(n.path("timestamp").asText(), from, to))
+          .forEach(n -> counts.merge(n.path("category").asText(), 1L, Long::sum));
+      return results(counts.entrySet().stream()
+          .map(e -> "{\"category\":\"" + e.getKey() + "\",\"events\":" + e.getValue() + "}").toList());
     }
     if (sql.contains("FROM ethereum.lending_events")) {
       Instant from = Instant.parse(p.path("start").asText());
@@ -84,7 +101,7 @@ final class FakeTranspose extends Dispatcher {
         JsonNode n = read(e);
         long b = n.path("block_number").asLong();
         long l = n.path("log_index").asLong();
-        return n.path("category").asText().equals(p.path("category").asText())
+        return categoryWanted(n, p)
             && protocolWanted(n, p)
             && within(n.path("timestamp").asText(), from, to)
             && (b > afterBlock || (b == afterBlock && l > afterLog));
@@ -94,6 +111,15 @@ final class FakeTranspose extends Dispatcher {
       return results(hits);
     }
     return response(400, "{\"status\":\"error\",\"message\":\"unsupported query\"}");
+  }
+
+  private static boolean categoryWanted(JsonNode row, JsonNode p) {
+    for (int i = 0; p.has("category_" + i); i++) {
+      if (row.path("category").asText().equals(p.path("category_" + i).asText())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean protocolWanted(JsonNode row, JsonNode p) {

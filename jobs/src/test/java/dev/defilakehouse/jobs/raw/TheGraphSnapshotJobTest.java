@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.defilakehouse.common.job.JobReport;
 import dev.defilakehouse.common.source.SourceAuthException;
 import dev.defilakehouse.common.source.SourceException;
 import dev.defilakehouse.common.testing.CapturedLogs;
@@ -160,6 +161,31 @@ class TheGraphSnapshotJobTest {
   }
 
   @Test
+  void anUpgradedDeploymentWithoutAFieldReadFailsBeforeAnyPageNamingIt() {
+    List<String> market = subgraph.schema.get("Market");
+    subgraph.schema.put("Market", market.stream().filter(f -> !f.equals("maximumLTV")).toList());
+    int callsBefore = subgraph.calls.size();
+    try {
+      SourceException e = assertThrows(SourceException.class, () -> RawJobTestSupport.run(spark,
+          "raw.the_graph_historical_market_data", root, "2024-01-01", "2024-01-02", options(), "markets-z"));
+      assertTrue(e.getMessage().contains("does not serve [Market.maximumLTV]"), e.getMessage());
+      assertTrue(e.getMessage().contains("schema 3.1.0"), e.getMessage());
+    } finally {
+      subgraph.schema.put("Market", market);
+    }
+    assertFalse(subgraph.calls.subList(callsBefore, subgraph.calls.size()).stream()
+        .anyMatch(c -> c.body().path("query").asText().contains("markets(")), "no page is read");
+  }
+
+  @Test
+  void theSummaryNamesEachDeploymentsHashAndSchemaVersion() throws Exception {
+    JobReport report = RawJobTestSupport.run(spark, "raw.the_graph_historical_market_data", root, "2024-01-01",
+        "2024-01-02", options(), "markets-v");
+    assertEquals("Qm" + AAVE2 + "Hash", report.metrics().get("subgraph_aave_v2_deployment"));
+    assertEquals("3.1.0", report.metrics().get("subgraph_compound_v2_schema"));
+  }
+
+  @Test
   void aMissingDailyBlockSaysWhichJobToRun() {
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> RawJobTestSupport.run(spark,
         "raw.the_graph_historical_market_data", root, "2024-01-03", "2024-01-05", options(), "markets-x"));
@@ -177,7 +203,7 @@ class TheGraphSnapshotJobTest {
       options.put("protocols", "aave_v2");
       SourceAuthException e = assertThrows(SourceAuthException.class, () -> RawJobTestSupport.run(spark,
           "raw.the_graph_historical_market_data", root, "2024-01-01", "2024-01-02", options, "markets-y"));
-      assertEquals(1, server.getRequestCount(), "401 is not retried");
+      assertEquals(1, server.getRequestCount(), "the gateway's auth error is not retried");
       assertTrue(e.getMessage().contains("SUBGRAPH_API_KEY"), e.getMessage());
       assertFalse((logs.text() + CapturedLogs.stackTrace(e)).contains(SUBGRAPH_KEY));
     }

@@ -87,13 +87,16 @@ class TransposeEventsJobTest {
     assertEquals("v2", first.getAs("contract_version"));
     assertEquals("run-1", first.getAs("run_id"));
     JsonNode request = mapper.readTree((String) first.getAs("request"));
-    assertEquals("deposit", request.path("parameters").path("category").asText());
+    assertEquals("deposit", request.path("parameters").path("category_0").asText());
     assertFalse(rows.stream().anyMatch(r -> ((String) r.getAs("request")).contains(TRANSPOSE_KEY)));
 
-    // pages of 2 per day: day 1 = 2 + 2 + 0 rows, day 2 = 2 + 0 rows
-    assertEquals(5, transpose.requests.size());
+    // per day one category count, then pages of 2: day 1 = 2 + 2 + 0 rows, day 2 = 2 + 0 rows
+    assertEquals(7, transpose.requests.size());
     assertEquals(6, report.rowsWritten());
-    assertEquals(5L, report.metrics().get("transpose_requests"));
+    assertEquals(7L, report.metrics().get("transpose_requests"));
+    // the fixture's day 1 also has a borrow (another job's) and nothing of an unknown category
+    assertEquals("none", report.metrics().get("transpose_unknown_categories"));
+    assertEquals(0L, report.metrics().get("transpose_count_mismatch_days"));
     assertEquals("none", report.metrics().get("transpose_faults"));
     assertEquals(2L, report.versions().get("raw." + TABLE), "one commit per day");
 
@@ -136,6 +139,9 @@ class TransposeEventsJobTest {
             + DAY1.get(0) + "]}"));
     java.util.concurrent.atomic.AtomicInteger served = new java.util.concurrent.atomic.AtomicInteger();
     transpose.fault = body -> {
+      if (body.path("sql").asText().contains("GROUP BY")) {
+        return null; // the faults hit the pages; the per-day count is another request
+      }
       int i = served.getAndIncrement();
       return i < faults.size() ? faults.get(i).get() : null;
     };
@@ -163,15 +169,33 @@ class TransposeEventsJobTest {
     assertEquals(expected, RawJobTestSupport.content(spark, pieces, TABLE, "block_number", "log_index"));
   }
 
+  /** The public record spells the literal two ways (Transpose's docs: liquidate; Spectral: liquidation). */
   @Test
-  void liquidationsUseTheConfiguredCategoryLiteral(@TempDir Path root) throws Exception {
-    transpose.event(event("liquidate", "aave", "v2", "2024-01-01T08:00:00Z", 170, 9, "11"));
+  void liquidationsReadBothLiteralsAndAnUnknownCategoryIsReportedNotReadAsZero(@TempDir Path root) throws Exception {
+    transpose.event(event("liquidate", "aave", "v2", "2024-01-01T08:00:00Z", 170, 9, "11"))
+        .event(event("liquidation", "compound", "v2", "2024-01-01T09:00:00Z", 180, 2, "12"))
+        .event(event("liquidated", "aave", "v3", "2024-01-01T10:00:00Z", 190, 4, "13"))
+        .event(event("liquidated", "aave", "v3", "2024-01-01T11:00:00Z", 191, 1, "14"));
+    JobReport report;
+    try (CapturedLogs logs = CapturedLogs.start()) {
+      report = RawJobTestSupport.run(spark, "raw.transpose_liquidation_events", root, "2024-01-01", "2024-01-02",
+          options(), "run-1");
+      assertTrue(logs.text().contains("categories no job reads: {liquidated=2}"), logs.text());
+    }
+    List<Row> rows = RawJobTestSupport.table(spark, root, "transpose_liquidation_events").orderBy("block_number")
+        .collectAsList();
+    assertEquals(List.of(170L, 180L), rows.stream().map(r -> (long) r.getAs("block_number")).toList());
+    assertEquals("liquidated:2", report.metrics().get("transpose_unknown_categories"));
+    JsonNode page = transpose.requests.stream().filter(b -> !b.path("sql").asText().contains("GROUP BY")).findFirst()
+        .orElseThrow();
+    assertTrue(page.path("sql").asText().contains("quantity_liquidated"));
+    assertEquals("liquidation", page.path("parameters").path("category_0").asText());
+    assertEquals("liquidate", page.path("parameters").path("category_1").asText());
+
+    // once configured, the new literal is read too
     RawJobTestSupport.run(spark, "raw.transpose_liquidation_events", root, "2024-01-01", "2024-01-02",
-        options("transpose.liquidation_category", "liquidate"), "run-1");
-    List<Row> rows = RawJobTestSupport.table(spark, root, "transpose_liquidation_events").collectAsList();
-    assertEquals(1, rows.size());
-    assertEquals(170L, (long) rows.get(0).getAs("block_number"));
-    assertTrue(transpose.requests.get(0).path("sql").asText().contains("quantity_liquidated"));
+        options("transpose.liquidation_categories", "liquidation,liquidate,liquidated"), "run-2");
+    assertEquals(4, RawJobTestSupport.table(spark, root, "transpose_liquidation_events").count());
   }
 
   @Test

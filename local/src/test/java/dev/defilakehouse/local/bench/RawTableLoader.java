@@ -82,7 +82,7 @@ public final class RawTableLoader {
       for (String protocol : simulation.protocols()) {
         String request = request("the_graph", protocol, markets ? "markets" : "positions");
         if (markets) {
-          for (Market m : simulation.markets(protocol)) {
+          for (Market m : simulation.marketsAt(protocol, block)) {
             batch.add(RowFactory.create(protocol, date, block, at, m.id(), simulation.marketJson(m, block), request,
                 ingestedAt, runId));
           }

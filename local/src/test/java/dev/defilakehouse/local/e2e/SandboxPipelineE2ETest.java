@@ -17,6 +17,7 @@ import dev.defilakehouse.common.config.Secrets;
 import dev.defilakehouse.common.delta.LakehouseTables;
 import dev.defilakehouse.common.testing.SparkTestSession;
 import dev.defilakehouse.jobs.JobRegistry;
+import dev.defilakehouse.jobs.JobRunner;
 import dev.defilakehouse.local.PipelineRunner;
 import dev.defilakehouse.local.SandboxSources;
 import dev.defilakehouse.sandbox.EventKind;
@@ -51,7 +52,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The whole pipeline, raw to features, against the sandbox over HTTP, checked against the
- * simulation's own truth: the sandbox is the only place that knows the right answer.
+ * simulation's own truth: the sandbox is the only place that knows the right answer. The sandbox
+ * serves the real services' conventions (textual SQL parameters, EIP-55 addresses, native ETH as
+ * 0x000 in Transpose and 0xeee in Messari's Compound, per-fork schemas, null isCollateral, senders
+ * other than the account, a market listed mid-history, a token without a price for two days); the
+ * main run serves the liquidation literal {@code liquidation}, a second small run {@code liquidate}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SandboxPipelineE2ETest {
@@ -60,6 +65,8 @@ class SandboxPipelineE2ETest {
   private static final Set<String> RUN_METADATA = Set.of("run_id", "ingested_at", "computed_at", "quarantined_at",
       "checked_at", "request");
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Stage's one ETH identity (docs/tables.md, "One ETH"). */
+  private static final String WETH = "0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2";
 
   private static SparkSession spark;
   private static Sandbox sandbox;
@@ -72,7 +79,8 @@ class SandboxPipelineE2ETest {
   static void runThePipelineOnce() throws Exception {
     spark = SparkTestSession.get();
     // The interval plus its end day, whose first block is the newest snapshot; day 2 has a price crash.
-    sandbox = Sandbox.start(SandboxOptions.builder().seed(11).wallets(100).startDate(START).days(4).build());
+    // Seed 22: liquidations in all three protocols within the interval (a small simulation has few).
+    sandbox = Sandbox.start(SandboxOptions.builder().seed(22).wallets(100).startDate(START).days(4).build());
     sim = sandbox.simulation();
     root = Files.createTempDirectory("e2e-lakehouse");
     config = new RunConfig(Env.LOCAL, root.toString(), Interval.of(START, END), SandboxSources.jobOptions(sandbox), "e2e-1");
@@ -164,7 +172,8 @@ class SandboxPipelineE2ETest {
     for (LocalDate d : snapshotDates()) {
       long block = sim.firstBlockOfDay(d);
       for (String p : sim.protocols()) {
-        wantMarkets.put(d + "/" + p, (long) sim.markets(p).size());
+        // a market listed mid-history is in the snapshots from its listing on
+        wantMarkets.put(d + "/" + p, (long) sim.marketsAt(p, block).size());
         long open = sim.positionsAt(p, block).stream().filter(pos -> pos.balance().signum() != 0).count();
         if (open > 0) {
           wantPositions.put(d + "/" + p, open);
@@ -175,7 +184,8 @@ class SandboxPipelineE2ETest {
     assertEquals(wantPositions, gotPositions, "open positions per snapshot date and protocol");
 
     LocalDate d = snapshotDates().get(0);
-    Market market = sim.markets("compound_v2").get(0);
+    // cETH: Messari reports its input token as 0xeee…eee
+    Market market = sim.markets("compound_v2").stream().filter(m -> m.token().isNativeEth()).findFirst().orElseThrow();
     String payload = table("raw.the_graph_historical_market_data")
         .where("protocol = 'compound_v2' AND snapshot_date = DATE'" + d + "' AND market_id = '" + market.id() + "'")
         .select("payload").head().getString(0);
@@ -196,15 +206,51 @@ class SandboxPipelineE2ETest {
       assertEquals(rawRows, table("stage." + raw.name()).count(), "stage." + raw.name() + " keeps every raw row");
     }
     assertEquals(0, table("stage.quarantine").count(), "clean sandbox data quarantines nothing");
-    // The first snapshot is the state at 00:00 of the interval's second day: events before it have
-    // no price at or before them in this lakehouse, so they stay unpriced (and counted).
-    String firstSnapshot = "TIMESTAMP'" + snapshotDates().get(0) + " 00:00:00'";
+    // An event is priced when a snapshot at or before it, at most 7 days older, priced its token:
+    // none before the first snapshot (00:00 of the interval's second day), none for a market listed
+    // since the last snapshot; a day without a reported price falls back to the day before.
     for (EventKind kind : EventKind.values()) {
-      Dataset<Row> events = table("analytics.transpose_" + kind.name().toLowerCase() + "_events");
-      assertEquals(0, events.where("block_timestamp >= " + firstSnapshot + " AND amount_eth IS NULL").count(),
-          kind + " events after the first snapshot are priced");
-      assertEquals(0, events.where("block_timestamp < " + firstSnapshot + " AND amount_eth IS NOT NULL").count(),
-          kind + " events before any price stay unpriced");
+      Set<String> expected = sim.events().stream().filter(e -> e.kind() == kind && inInterval(e) && priced(e))
+          .map(LendingEvent::eventId).collect(Collectors.toSet());
+      Set<String> actual = new HashSet<>();
+      table("analytics.transpose_" + kind.name().toLowerCase() + "_events").where("amount_eth IS NOT NULL")
+          .select("event_id").collectAsList().forEach(r -> actual.add(r.getString(0)));
+      assertEquals(expected, actual, kind + " events with an ETH amount");
+      assertFalse(expected.isEmpty(), kind + " events are priced at all");
+    }
+  }
+
+  /** Whether the pipeline can value the event: a priced snapshot of its market at or before it, 7 days at most. */
+  private static boolean priced(LendingEvent e) {
+    LocalDate day = Interval.dateOf(e.timestamp());
+    for (LocalDate d : snapshotDates()) {
+      long block = sim.firstBlockOfDay(d);
+      if (block <= e.blockNumber() && !d.isBefore(day.minusDays(7)) && e.market().listedAt(block)
+          && sim.reportedPriceUsd(e.market(), block).signum() > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Compound lends native ETH: Transpose spells it 0x000…000, Messari 0xeee…eee; stage joins both as WETH. */
+  @Test
+  @Order(2)
+  void compoundEtherEventsHaveAmountsAndEthValues() throws Exception {
+    List<LendingEvent> ether = sim.events("compound_v2").stream()
+        .filter(e -> e.kind() != EventKind.LIQUIDATION && e.market().token().isNativeEth() && inInterval(e)).toList();
+    assertFalse(ether.isEmpty(), "the sandbox has Compound ETH events");
+    assertEquals("0x0000000000000000000000000000000000000000",
+        JSON.readTree(sim.eventJson(ether.get(0))).get("token_address").asText());
+    for (EventKind kind : List.of(EventKind.DEPOSIT, EventKind.BORROW)) {
+      Dataset<Row> events = table("analytics.transpose_" + kind.name().toLowerCase() + "_events")
+          .where("protocol = 'compound_v2' AND token_address = '" + WETH + "'");
+      long expected = ether.stream().filter(e -> e.kind() == kind).count();
+      assertEquals(expected, events.count(), "Compound ETH " + kind + " events in stage's ETH identity");
+      assertEquals(0, events.where("quantity IS NULL OR token_decimals <> 18").count(), "decimals joined");
+      assertEquals(ether.stream().filter(e -> e.kind() == kind && priced(e)).count(),
+          events.where("amount_eth IS NOT NULL AND amount_eth = CAST(quantity AS DOUBLE)").count(),
+          "an ETH amount is its own ETH value");
     }
   }
 
@@ -218,6 +264,7 @@ class SandboxPipelineE2ETest {
         r.<String>getAs("wallet_address") + "/" + r.<String>getAs("protocol") + "/" + r.<Object>getAs("snapshot_date"), r));
     int compared = 0;
     int withDebt = 0;
+    int compoundBorrowers = 0;
     Set<String> expectedKeys = new HashSet<>();
     for (LocalDate d : snapshotDates()) {
       long block = sim.firstBlockOfDay(d);
@@ -231,13 +278,23 @@ class SandboxPipelineE2ETest {
           assertNotNull(row, "a health row for " + key);
           Double truth = sim.healthFactor(w, p, block);
           Object hf = row.getAs("health_factor");
+          double rf = row.<Double>getAs("risk_factor");
           if (truth == null) {
             assertNull(hf, "no debt, no health factor: " + key);
-            assertEquals(0.0, row.<Double>getAs("risk_factor"), key);
+            assertEquals(0.0, rf, key);
           } else {
             withDebt++;
             assertNotNull(hf, key);
             assertEquals(truth, (Double) hf, Math.abs(truth) * 1e-9, "health factor of " + key);
+            double truthRisk = truth == 0 ? 1e6 : Math.min(1e6, 1 / truth);
+            assertEquals(truthRisk, rf, truthRisk * 1e-9, "risk factor of " + key);
+            if (p.equals("compound_v2")) {
+              compoundBorrowers++;
+              assertTrue(row.<Double>getAs("borrow_eth") > 0, key);
+              if (truth > 0) {
+                assertTrue(row.<Double>getAs("collateral_eth") > 0, key);
+              }
+            }
           }
           compared++;
         }
@@ -245,6 +302,7 @@ class SandboxPipelineE2ETest {
     }
     assertEquals(expectedKeys, health.keySet(), "one row per wallet, protocol and day with a position");
     assertTrue(withDebt > 10, "enough borrowers to mean something: " + withDebt + " of " + compared);
+    assertTrue(compoundBorrowers > 3, "Compound borrowers are valued in ETH: " + compoundBorrowers);
   }
 
   @Test
@@ -281,8 +339,7 @@ class SandboxPipelineE2ETest {
   }
 
   private static double relativeToEth(String protocol, String token, long block) {
-    String weth = "0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2";
-    return sim.priceUsd(protocol, token, block).doubleValue() / sim.priceUsd(protocol, weth, block).doubleValue();
+    return sim.priceUsd(protocol, token, block).doubleValue() / sim.ethPriceUsd(block).doubleValue();
   }
 
   // ---- features -------------------------------------------------------------------------------
@@ -311,12 +368,25 @@ class SandboxPipelineE2ETest {
       }
     }
     List<Row> rows = table("analytics.wallet_features").where("as_of_date = DATE'" + END + "'")
-        .select("wallet_address", "liquidation_count").collectAsList();
+        .select("wallet_address", "liquidation_count", "deposit_count", "repay_count").collectAsList();
     List<String> wallets = rows.stream().map(r -> r.getString(0)).toList();
     assertEquals(wallets.size(), new HashSet<>(wallets).size(), "one row per wallet");
     assertEquals(expected, new HashSet<>(wallets), "exactly the wallets with an event or a position");
+    // deposits and repayments belong to their sender, who is not always the account (SPEC section 6)
+    Map<String, Integer> deposits = new HashMap<>();
+    Map<String, Integer> repays = new HashMap<>();
+    long onBehalf = 0;
+    for (LendingEvent e : sim.events()) {
+      if (e.timestamp().isBefore(asOf) && (e.kind() == EventKind.DEPOSIT || e.kind() == EventKind.REPAY)) {
+        (e.kind() == EventKind.DEPOSIT ? deposits : repays).merge(e.senderAddress(), 1, Integer::sum);
+        onBehalf += e.senderAddress().equals(e.accountAddress()) ? 0 : 1;
+      }
+    }
+    assertTrue(onBehalf > 0, "the sandbox has deposits or repayments sent by another wallet");
     for (Row r : rows) {
       assertEquals(liquidations.getOrDefault(r.getString(0), 0), r.getInt(1), "liquidations of " + r.getString(0));
+      assertEquals(deposits.getOrDefault(r.getString(0), 0), r.getInt(2), "deposits sent by " + r.getString(0));
+      assertEquals(repays.getOrDefault(r.getString(0), 0), r.getInt(3), "repayments sent by " + r.getString(0));
     }
     assertTrue(table("analytics.data_quality_results").where("passed = false").isEmpty(), "the gate passed");
   }
@@ -331,6 +401,43 @@ class SandboxPipelineE2ETest {
     Map<String, List<String>> after = contents();
     for (String table : before.keySet()) {
       assertEquals(before.get(table), after.get(table), table + " changed on a re-run");
+    }
+  }
+
+  /**
+   * The public record spells the liquidation category two ways (Transpose's docs: {@code liquidate};
+   * Spectral's production code: {@code liquidation}): a small second sandbox serving the other one,
+   * through the jobs that read, stage and value liquidations.
+   */
+  @Test
+  @Order(7)
+  void theOtherLiquidationLiteralGivesTheSameLiquidations() throws Exception {
+    LocalDate start = LocalDate.parse("2024-01-01");
+    LocalDate end = LocalDate.parse("2024-01-03");
+    // seed 12: three liquidations in these two days
+    try (Sandbox other = Sandbox.start(SandboxOptions.builder().seed(12).wallets(60).startDate(start).days(2)
+        .liquidationCategory("liquidate").build())) {
+      Simulation truth = other.simulation();
+      Path otherRoot = Files.createTempDirectory("e2e-liquidate");
+      RunConfig runConfig = new RunConfig(Env.LOCAL, otherRoot.toString(), Interval.of(start, end),
+          SandboxSources.jobOptions(other), "e2e-liquidate");
+      JobRunner runner = new JobRunner(JobRegistry.standard(), line -> { });
+      for (String job : List.of("raw.transpose_ethereum_daily_blocks", "raw.the_graph_historical_market_data",
+          "stage.the_graph_historical_market_data", "raw.transpose_liquidation_events",
+          "stage.transpose_liquidation_events", "analytics.token_prices_daily", "analytics.transpose_liquidation_events")) {
+        runner.run(job, runConfig, spark, SandboxSources.secrets(other));
+      }
+      LakehouseTables otherTables = new LakehouseTables(spark, Env.LOCAL, otherRoot.toString(), "e2e-liquidate",
+          TableCatalog.get());
+      Set<String> expected = truth.liquidations().stream().filter(e -> runConfig.interval().contains(e.timestamp()))
+          .map(LendingEvent::eventId).collect(Collectors.toSet());
+      assertFalse(expected.isEmpty(), "the small sandbox liquidates someone");
+      assertTrue(truth.liquidations().stream().allMatch(e -> e.category().equals("liquidate")));
+      Dataset<Row> valued = otherTables.read(TableCatalog.get().table("analytics.transpose_liquidation_events"));
+      Set<String> actual = new HashSet<>();
+      valued.select("event_id").collectAsList().forEach(r -> actual.add(r.getString(0)));
+      assertEquals(expected, actual, "every liquidation read, whatever the literal");
+      assertEquals(0, valued.where("category <> 'liquidation'").count(), "stage normalises the literal");
     }
   }
 

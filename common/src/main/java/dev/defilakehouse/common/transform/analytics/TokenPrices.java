@@ -9,8 +9,8 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.Arrays;
+import dev.defilakehouse.common.transform.stage.NativeEth;
 import java.util.List;
-import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -20,11 +20,14 @@ import org.apache.spark.sql.functions;
 /**
  * Stage market data to {@code token_prices_daily}: one USD and ETH price per protocol, snapshot date
  * and token. The ETH price of a token is its USD price divided by the USD price of the ETH
- * reference market (WETH) of the same protocol and block; without that reference price_eth is null.
+ * reference market of the same protocol and block. Stage gives native ETH WETH's address
+ * ({@link NativeEth}), so Aave's WETH market and Compound's cETH market are both that reference.
+ * A USD price of 0 is Messari's "no oracle price" (its {@code inputTokenPriceUSD} is non-null):
+ * such a token has no price that day, never a price of 0; without a reference price_eth is null.
  */
 public final class TokenPrices {
   /** Wrapped ether on Ethereum mainnet: the market whose price is the ETH price. */
-  public static final String WETH = "0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2";
+  public static final String WETH = NativeEth.WETH;
 
   private TokenPrices() {}
 
@@ -42,11 +45,12 @@ public final class TokenPrices {
       throw new IllegalArgumentException("at least one ETH reference token address is needed (WETH is "
           + WETH + ")");
     }
-    String[] references = ethReferenceTokens.stream().map(a -> a.trim().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+    String[] references = ethReferenceTokens.stream().map(NativeEth::tokenIdentity).distinct().toArray(String[]::new);
+    Column reported = col("input_token_price_usd").cast("double");
     Dataset<Row> markets = stageMarkets.where(col("token_address").isNotNull())
         .select(col("protocol"), col("snapshot_date"), col("snapshot_block"), col("snapshot_timestamp"),
             col("market_id"), col("token_address"), col("token_symbol"),
-            col("input_token_price_usd").cast("double").as("price_usd"));
+            when(reported.gt(0), reported).as("price_usd"));
 
     // A token listed by two markets of one protocol keeps one price: the priced market, lowest id.
     Dataset<Row> perToken = markets

@@ -27,8 +27,9 @@ import org.apache.spark.sql.Row;
 
 /**
  * raw → stage {@code the_graph_historical_account_positions}: side SUPPLY/BORROW from either
- * subgraph schema version, balances in base units and whole tokens (decimals of the market at the
- * same protocol and snapshot block).
+ * subgraph schema (LENDER in compound-forks 2.x, COLLATERAL in aave-forks 3.x), a null
+ * {@code isCollateral} as not collateral, balances in base units and whole tokens (decimals of the
+ * market at the same protocol and snapshot block).
  */
 public final class AccountPositionsStage {
   public static final String TABLE = "stage.the_graph_historical_account_positions";
@@ -60,10 +61,12 @@ public final class AccountPositionsStage {
     Column side = when(col("_side_text").isin("LENDER", "COLLATERAL"), lit("SUPPLY"))
         .when(col("_side_text").equalTo("BORROWER"), lit("BORROW"));
     Column flag = when(col("_flag_text").equalTo("true"), lit(true)).when(col("_flag_text").equalTo("false"), lit(false));
-    // Older schemas say COLLATERAL instead of a flag; a borrow is never collateral.
+    // A borrow is never collateral. A supply position's null flag means "never enabled": aave-forks
+    // sets it only once the reserve is enabled as collateral (messari/subgraphs aave-forks
+    // src/mapping.ts _handleDeposit), compound-forks sets it on every LENDER position.
     Column isCollateral = when(side.equalTo("BORROW"), lit(false))
         .when(flag.isNotNull(), flag)
-        .otherwise(col("_side_text").equalTo("COLLATERAL"));
+        .otherwise(lit(false));
     Column balanceRaw = rawAmount(col("_p.balance"));
 
     Dataset<Row> typed = joined.select(

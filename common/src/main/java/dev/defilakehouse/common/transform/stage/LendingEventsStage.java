@@ -33,7 +33,8 @@ import org.apache.spark.sql.types.DataTypes;
  * raw → stage {@code transpose_<kind>_events}, one parameterised transformation for the five
  * kinds: event id, normalised protocol and category, exact amounts, token decimals from the stage
  * market data (any snapshot of the same protocol and token; unknown tokens keep the row with a
- * null whole-token amount and a warning).
+ * null whole-token amount and a warning). Token addresses take their stage identity
+ * ({@link NativeEth}: Transpose's native ETH is WETH here, as Messari's is in the market data).
  */
 public final class LendingEventsStage {
   public static final List<String> KINDS = List.of("deposit", "withdraw", "borrow", "repay", "liquidation");
@@ -100,8 +101,8 @@ public final class LendingEventsStage {
     Dataset<Row> parsed = raw
         .withColumn("_p", from_json(col("payload"), RawPayloads.LENDING_EVENT))
         .withColumn("_protocol", concat(normalised(col("_p.protocol_name")), lit("_"), normalised(col("_p.contract_version"))))
-        .withColumn("_token", lower(col("_p.token_address")))
-        .withColumn("_liquidated_token", lower(col("_p.liquidated_token_address")));
+        .withColumn("_token", NativeEth.tokenIdentity(col("_p.token_address")))
+        .withColumn("_liquidated_token", NativeEth.tokenIdentity(col("_p.liquidated_token_address")));
     Dataset<Row> withToken = parsed.join(tokens,
         col("_protocol").equalTo(col("_t_protocol")).and(col("_token").equalTo(col("_t_token"))), "left");
     Dataset<Row> joined = !isLiquidation() ? withToken : withToken.join(tokens.select(

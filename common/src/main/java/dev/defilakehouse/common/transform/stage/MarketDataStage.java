@@ -20,7 +20,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
-/** raw → stage {@code the_graph_historical_market_data}: typed markets, thresholds as fractions. */
+/**
+ * raw → stage {@code the_graph_historical_market_data}: typed markets, thresholds as fractions,
+ * the input token in its stage identity ({@link NativeEth}: Compound's cETH input token
+ * {@code 0xeee…eee} is WETH here).
+ */
 public final class MarketDataStage {
   public static final String TABLE = "stage.the_graph_historical_market_data";
   public static final List<String> KEYS = List.of("protocol", "snapshot_block", "market_id");
@@ -43,7 +47,7 @@ public final class MarketDataStage {
             col("snapshot_timestamp"),
             lower(col("_p.id")).as("market_id"),
             col("_p.name").as("market_name"),
-            lower(col("_p.inputToken.id")).as("token_address"),
+            NativeEth.tokenIdentity(col("_p.inputToken.id")).as("token_address"),
             col("_p.inputToken.symbol").as("token_symbol"),
             col("_p.inputToken.decimals").try_cast(DataTypes.IntegerType).as("token_decimals"),
             fraction(col("_p.liquidationThreshold")).as("liquidation_threshold"),

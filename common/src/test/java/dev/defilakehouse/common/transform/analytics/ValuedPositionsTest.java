@@ -113,13 +113,26 @@ class ValuedPositionsTest {
     assertNull(prices.get("compound_v2/USDC").getAs("price_eth"));
     assertEquals(1.0, prices.get("compound_v2/USDC").<Double>getAs("price_usd"), EPS);
 
-    // another ETH reference token, e.g. a protocol that lists ether at a placeholder address
-    String eth = "0x0000000000000000000000000000000000000000";
+    // Compound's cETH market: stage gives its native-ETH input token WETH's address, so it is the
+    // reference without any option
     Dataset<Row> withEthMarket = withCompound.union(spark.createDataFrame(List.of(
-        market("compound_v2", DAY, 500, "c-eth", eth, "ETH", 18, 0.75, 0.75, "2500")), MARKETS));
-    Row usdc = TokenPrices.transform(withEthMarket, List.of(WETH, eth))
-        .where("protocol = 'compound_v2' AND token_symbol = 'USDC'").head();
+        market("compound_v2", DAY, 500, "c-eth", WETH, "ETH", 18, 0.75, 0.75, "2500")), MARKETS));
+    Row usdc = TokenPrices.transform(withEthMarket).where("protocol = 'compound_v2' AND token_symbol = 'USDC'").head();
     assertEquals(1.0 / 2500, usdc.<Double>getAs("price_eth"), EPS);
+    // a reference given in a native spelling means the same identity
+    assertEquals(usdc, TokenPrices.transform(withEthMarket, List.of("0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE"))
+        .where("protocol = 'compound_v2' AND token_symbol = 'USDC'").head());
+  }
+
+  @Test
+  void aReportedPriceOfZeroIsNoPriceNotAWorthlessToken() {
+    // Messari's inputTokenPriceUSD is non-null: a market without an oracle price says "0"
+    Dataset<Row> unpriced = markets().union(spark.createDataFrame(List.of(
+        market("aave_v3", DAY, 500, "v3-weth", WETH, "WETH", 18, 0.83, 0.80, "2000"),
+        market("aave_v3", DAY, 500, "v3-usdc", USDC, "USDC", 6, 0.87, 0.80, "0")), MARKETS));
+    Row usdc = TokenPrices.transform(unpriced).where("protocol = 'aave_v3' AND token_symbol = 'USDC'").head();
+    assertNull(usdc.getAs("price_usd"));
+    assertNull(usdc.getAs("price_eth"), "no price that day, so positions and events in it stay unpriced and counted");
   }
 
   @Test

@@ -62,7 +62,8 @@ class AccountPositionsStageTest {
     assertEquals(List.of(
             "0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48 6 SUPPLY false 5 0.000005000000000000",
             "0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48 6 SUPPLY true 123456789012 123456.789012000000000000",
-            "0x2260fac5e5542a773aa44fbcfedf7c193bc2c599 8 SUPPLY true 250000000 2.500000000000000000",
+            // aave-forks leaves isCollateral null until the reserve is enabled as collateral: not collateral
+            "0x2260fac5e5542a773aa44fbcfedf7c193bc2c599 8 SUPPLY false 250000000 2.500000000000000000",
             "null null SUPPLY true 7 null"),
         result.stageRows().where("side = 'SUPPLY'").orderBy(col("token_decimals").asc_nulls_last(), col("balance_raw"))
             .selectExpr("concat_ws(' ', coalesce(token_address, 'null'), coalesce(cast(token_decimals as string), 'null'), "
