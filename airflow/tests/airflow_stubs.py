@@ -17,6 +17,14 @@ BASE_OPERATOR_ARGS = {
 }
 
 
+class AirflowException(Exception):
+    pass
+
+
+class AirflowFailException(AirflowException):
+    """Fails the task without retrying it."""
+
+
 class AccessForbidden(AssertionError):
     """Raised by Variable.get / connection look-ups while a test forbids them."""
 
@@ -114,8 +122,13 @@ class _RecordingOperator(BaseOperator):
         self.executed_with = None
         self.killed = False
 
+    # a test sets this to the exception the provider would raise
+    fails_with = None
+
     def execute(self, context):
         self.executed_with = context
+        if self.fails_with is not None:
+            raise self.fails_with
         return "%s:%s" % (type(self).__name__, self.task_id)
 
     def on_kill(self):
@@ -151,6 +164,7 @@ def _module(name, **attributes):
 def install():
     """Puts the stub modules in sys.modules (idempotent)."""
     _module("airflow")
+    _module("airflow.exceptions", AirflowException=AirflowException, AirflowFailException=AirflowFailException)
     _module("airflow.models", DAG=DAG, BaseOperator=BaseOperator, Variable=Variable)
     _module("airflow.hooks")
     _module("airflow.hooks.base", BaseHook=BaseHook)

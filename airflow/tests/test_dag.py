@@ -405,6 +405,22 @@ class RunTimeModeTest(unittest.TestCase):
                 with self.assertRaisesRegex(lib_settings.SettingsError, message):
                     run_task(self.task, variable)
 
+    def test_a_bad_arguments_exit_fails_without_retry_and_other_failures_stay_retryable(self):
+        cmd = "Cannot execute: spark-submit --class dev.defilakehouse.jobs.Launcher app.jar. Error code is: %d."
+        cases = ((2, airflow_stubs.AirflowFailException), (1, airflow_stubs.AirflowException))
+        for code, expected in cases:
+            with self.subTest(exit_code=code):
+                airflow_stubs.SparkSubmitOperator.fails_with = airflow_stubs.AirflowException(cmd % code)
+                try:
+                    with self.assertRaises(expected) as raised:
+                        run_task(self.task, {"mode": "spark_submit"})
+                finally:
+                    airflow_stubs.SparkSubmitOperator.fails_with = None
+                self.assertIs(expected, type(raised.exception))
+                if code == 2:
+                    self.assertIn("bad arguments", str(raised.exception))
+                    self.assertIn("not retried", str(raised.exception))
+
     def test_killing_the_task_kills_the_delegate(self):
         task = copy.copy(self.task)
         delegate = run_task(task, {"mode": "spark_submit"})

@@ -8,6 +8,7 @@ provider of the mode it uses, and parsing the DAG touches no Variable or connect
 
 import hashlib
 import math
+import re
 from datetime import timedelta
 from typing import Callable, List, Optional
 
@@ -20,6 +21,10 @@ GLUE_METASTORE_FACTORY = "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalo
 EMR_POLL_SECONDS = 30
 DEFAULT_WAIT = timedelta(hours=2)
 INTERVAL_ARGS = ["--start", "{{ data_interval_start }}", "--end", "{{ data_interval_end }}"]
+# SparkSubmitHook's failure message carries spark-submit's exit code, which in client mode is the
+# launcher's own: 2 means bad arguments (README, "Exit codes").
+SPARK_SUBMIT_EXIT_CODE = re.compile(r"Error code is: (\d+)")
+BAD_ARGUMENTS_EXIT_CODE = 2
 
 
 def launcher_arguments(job: str, env: str, interval_args: List[str]) -> List[str]:
@@ -82,6 +87,13 @@ def emr_serverless_kwargs(settings: Settings, job: str, task_id: str, args: List
     )
 
 
+def bad_arguments(failure: BaseException) -> bool:
+    """Whether a delegate's failure is the launcher's exit 2 (known for spark-submit only: EMR
+    Serverless reports a failed run without the driver's exit code)."""
+    match = SPARK_SUBMIT_EXIT_CODE.search(str(failure))
+    return match is not None and int(match.group(1)) == BAD_ARGUMENTS_EXIT_CODE
+
+
 class LakehouseJobOperator(BaseOperator):
     """Runs one catalog job for the run's data interval, via spark-submit or EMR Serverless."""
 
@@ -112,7 +124,17 @@ class LakehouseJobOperator(BaseOperator):
     def execute(self, context):
         self._delegate = self.build_delegate(context)
         self.log.info("running %s via %s", self.job, type(self._delegate).__name__)
-        return self._delegate.execute(context)
+        try:
+            return self._delegate.execute(context)
+        except Exception as failure:
+            if bad_arguments(failure):
+                # A configuration error fails the same way on every try: fail now instead of retrying.
+                from airflow.exceptions import AirflowFailException
+
+                raise AirflowFailException(
+                    "%s exited %d (bad arguments): fix the job's settings or the catalog, then clear the task; "
+                    "not retried. %s" % (self.job, BAD_ARGUMENTS_EXIT_CODE, failure)) from failure
+            raise
 
     def on_kill(self) -> None:
         # Cancel the spark-submit process or the EMR job run along with the Airflow task.
