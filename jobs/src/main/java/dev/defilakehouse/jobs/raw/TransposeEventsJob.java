@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class TransposeEventsJob implements LakehouseJob {
   public static final List<String> KINDS = List.of("deposit", "withdraw", "borrow", "repay", "liquidation");
   private static final Logger LOG = LoggerFactory.getLogger(TransposeEventsJob.class);
+  /** Per-day lines, on their own logger so a terminal can leave them out (the SUMMARY adds them up). */
+  private static final Logger DAY_LOG = LoggerFactory.getLogger(TransposeEventsJob.class.getName() + ".day");
 
   private final String kind;
 
@@ -72,15 +74,16 @@ public final class TransposeEventsJob implements LakehouseJob {
         }
       }
       List<TransposeClient.Row> dayRows = new ArrayList<>();
+      FetchProgress progress = FetchProgress.ofUnits(name(), units.size());
       int threads = http.settings().maxConcurrency();
       // look ahead 2 x threads whole days however finely they are sliced
       FetchAhead.forEachInOrder(name(), units, threads, 2 * threads * slices, slice -> {
-        FetchProgress progress = new FetchProgress(kind + " events of " + slice.day()
+        FetchProgress unit = progress.unit(kind + " events of " + slice.day()
             + (slices == 1 ? "" : " from " + slice.start() + " to " + slice.end()));
         List<TransposeClient.Row> fetched = client.lendingEvents(category, kind.equals("liquidation"), protocols,
-            slice.start(), slice.end(), progress::page);
-        progress.done();
-        pages.addAndGet(progress.pages());
+            slice.start(), slice.end(), unit::page);
+        unit.done();
+        pages.addAndGet(unit.pages());
         return fetched;
       }, (slice, fetched) -> {
         dayRows.addAll(fetched);
@@ -90,12 +93,13 @@ public final class TransposeEventsJob implements LakehouseJob {
         LocalDate day = slice.day();
         long version = ctx.tables().replaceWhere(table, RawRows.frame(ctx.spark(), rows(day, dayRows, config),
             RawRows.EVENTS), "block_date = DATE'" + day + "'");
-        LOG.info("{}: committed {} rows of {} as version {}", name(), dayRows.size(), day, version);
+        DAY_LOG.info("{}: committed {} rows of {} as version {}", name(), dayRows.size(), day, version);
         ctx.report().addRead(dayRows.size());
         ctx.report().addWritten(dayRows.size());
         ctx.report().committed(table.id(), version);
         dayRows.clear();
       });
+      progress.done();
       ctx.report().metric("pages", pages.get());
       http.stats().publish(ctx.report());
     }
