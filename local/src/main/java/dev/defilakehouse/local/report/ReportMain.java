@@ -9,11 +9,14 @@ import dev.defilakehouse.jobs.Launcher;
 import dev.defilakehouse.jobs.cli.RunFlags;
 import dev.defilakehouse.jobs.cli.UsageException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -60,6 +63,11 @@ public final class ReportMain {
       err.println("error: " + e.getMessage());
       err.println(USAGE);
       return Launcher.BAD_ARGUMENTS;
+    }
+    boolean localRoot = !root.contains("://") && !root.startsWith("file:");
+    if (localRoot && Stream.of("raw", "stage", "analytics").noneMatch(layer -> Files.isDirectory(Path.of(root, layer)))) {
+      err.println("FAILED report : no lakehouse under " + root + " (make run writes one; --lakehouse-root names another)");
+      return Launcher.FAILED;
     }
     SparkSession spark = null;
     try {

@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Bad arguments are refused before any Spark starts; the commit metadata's run id is read leniently. */
+/** Bad arguments and a folder without a lakehouse are refused before any Spark starts; run ids are read leniently. */
 class ReportMainTest {
   @Test
   void badArgumentsExitWithTwoAndSayWhatWasWrong() {
@@ -17,6 +19,16 @@ class ReportMainTest {
     assertBad("--as-of needs a date (2024-01-04)", "--as-of");
     assertBad("report takes --as-of, not --start, --end or --full-refresh", "--start", "2024-01-01");
     assertBad("unknown flag '--wallets'", "--wallets", "3");
+  }
+
+  @Test
+  void aFolderWithoutALakehouseIsRefusedBeforeSparkStarts(@TempDir Path empty) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = ReportMain.run(new String[] {"--lakehouse-root", empty.toString()},
+        new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertEquals(1, code);
+    assertEquals("FAILED report : no lakehouse under " + empty + " (make run writes one; --lakehouse-root names another)\n",
+        err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
