@@ -58,12 +58,15 @@
       });
     });
     var xAxis = { stroke: '#475569', grid: { stroke: '#e2e8f0' } };
-    if (spec.time && spec.x.length <= 16) {
-      // a tick per day (uPlot would add half days to a short range)
-      xAxis.splits = function () { return spec.x; };
-      xAxis.values = function (u, splits) { return splits.map(function (v) { return utcDay(v).slice(5); }); };
-    }
-    if (!spec.time) {
+    if (spec.time) {
+      // ticks on whole days (uPlot would add half days to a short range), as many as fit
+      var years = utcDay(spec.x[0]).slice(0, 4) !== utcDay(spec.x[spec.x.length - 1]).slice(0, 4);
+      var every = Math.max(1, Math.ceil(spec.x.length * (years ? 84 : 48) / Math.max(100, width - 90)));
+      xAxis.splits = function () { return spec.x.filter(function (v, i) { return i % every === 0; }); };
+      xAxis.values = function (u, splits) {
+        return splits.map(function (v) { return years ? utcDay(v) : utcDay(v).slice(5); });
+      };
+    } else {
       xAxis.splits = function () { return spec.x; };
       xAxis.values = function (u, splits) { return splits.map(function (i) { return spec.xLabels[i]; }); };
       xAxis.rotate = -40;

@@ -62,7 +62,7 @@ final class ReportCharts {
     for (String layer : List.of("raw", "stage", "analytics")) {
       List<DayRows> rows = report.rowsPerDay().stream().filter(d -> d.layer().equals(layer) && d.day() != null).toList();
       if (!rows.isEmpty()) {
-        charts.put("rows-" + layer, byDay(layer + " rows per day (by each table's partition date)", "line", rows,
+        charts.put("rows-" + layer, byDay(layer + " rows per day", "line", rows,
             days(rows.stream().map(DayRows::day)), DayRows::day, DayRows::table, d -> (double) d.rows(), 0.0, "rows"));
       }
     }

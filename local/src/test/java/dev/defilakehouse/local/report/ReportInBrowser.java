@@ -71,9 +71,9 @@ public final class ReportInBrowser {
       byte[] chart = tab.screenshot(box.get(0).asDouble(), box.get(1).asDouble(), box.get(2).asDouble(),
           box.get(3).asDouble());
       PngStats stats = PngStats.of(chart);
-      // axes, grid, labels and the series' colours: far from one flat colour
-      assertTrue(stats.luminanceVariance() > 50 && stats.drawnShare() > 0.02 && stats.colours() > 8,
-          name + " chart " + id + " looks empty: " + stats);
+      // axes, grid and labels in greys, far from one flat colour, and the series in colour
+      assertTrue(stats.luminanceVariance() > 50 && stats.drawnShare() > 0.02 && stats.colours() > 8
+          && stats.vividPixels() > 20, name + " chart " + id + " looks empty: " + stats);
     }
     return ids;
   }
