@@ -8,11 +8,14 @@ help:
 	@sed -n 1p Makefile
 
 ## The whole pipeline locally: sandbox up, every job in DAG order (local[*]) into ./lakehouse, a summary
+## and the run report's path
 run:
 	bin/lakehouse pipeline $(ARGS)
 
-## Every test: the Maven build (unit, Spark, child-JVM and spark-submit tests), then the infra checks
+## Every test: Chromium for the report's browser test (installed when missing, as root), the Maven
+## build (unit, Spark, child-JVM and spark-submit tests), then the infra checks
 test:
+	bash scripts/ensure-chromium.sh
 	./mvnw -B verify
 	bash scripts/check-infra.sh
 

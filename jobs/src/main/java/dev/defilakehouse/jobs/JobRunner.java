@@ -10,24 +10,34 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs one registered job in a given session: logs its resolved config, runs it, logs the summary. */
+/**
+ * Runs one registered job in a given session: announces its start (the options too when verbose),
+ * runs it, announces the summary.
+ */
 public final class JobRunner {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
 
   private final JobRegistry registry;
   private final Consumer<String> announce;
+  private final boolean verbose;
 
   public JobRunner(JobRegistry registry) {
     this(registry, LOG::info);
   }
 
+  public JobRunner(JobRegistry registry, Consumer<String> announce) {
+    this(registry, announce, false);
+  }
+
   /**
    * {@code announce} receives the start and summary lines (already masked). The launcher prints
-   * them on stdout, so they show whatever log configuration the cluster has.
+   * them on stdout, so they show whatever log configuration the cluster has. {@code verbose} adds
+   * the options to the start line.
    */
-  public JobRunner(JobRegistry registry, Consumer<String> announce) {
+  public JobRunner(JobRegistry registry, Consumer<String> announce, boolean verbose) {
     this.registry = registry;
     this.announce = announce;
+    this.verbose = verbose;
   }
 
   public JobReport run(String jobName, RunConfig config, SparkSession spark, Secrets secrets) throws Exception {
@@ -36,7 +46,7 @@ public final class JobRunner {
       throw new IllegalArgumentException("unknown job '" + jobName + "'");
     }
     JobContext context = JobContext.create(jobName, config, spark, secrets);
-    announce.accept(secrets.mask("START job=" + jobName + " " + config.describe()));
+    announce.accept(secrets.mask("START job=" + jobName + " " + (verbose ? config.describe() : config.describeBriefly())));
     long started = System.currentTimeMillis();
     job.run(context);
     announce.accept(secrets.mask(context.report().summaryLine(System.currentTimeMillis() - started)));

@@ -116,7 +116,7 @@ public final class Launcher {
     SparkSession spark = null;
     try {
       spark = sessions.apply(arguments.config());
-      new JobRunner(registry, out::println).run(arguments.job(), arguments.config(), spark, secrets);
+      new JobRunner(registry, out::println, verbose).run(arguments.job(), arguments.config(), spark, secrets);
       return OK;
     } catch (Throwable e) {
       BadArgumentException bad = badArgument(e);

@@ -63,17 +63,19 @@ class LauncherProcessTest {
         "2024-01-02", payload(18_916_023, "2024-01-02T00:00:23Z"),
         "2024-01-03", payload(18_923_150, "2024-01-03T00:00:11Z"));
 
-    ChildJvm.Result first = launcher(tmp, job(root, "--option", "note=" + TRANSPOSE_SECRET));
+    ChildJvm.Result first = launcher(tmp, job(root, "--option", "note=" + TRANSPOSE_SECRET, "--verbose"));
     assertEquals(0, first.exitCode(), first::toString);
     assertTrue(first.stdout().lines().anyMatch(l -> l.startsWith("START job=" + JOB + " env=local")
-        && l.contains("note=***")), first::toString);
+        && l.contains("note=***")), "--verbose shows the options, masked: " + first);
     assertTrue(first.stdout().lines().anyMatch(l -> l.startsWith("SUMMARY job=" + JOB + " status=ok read=3 written=3")
         && l.contains("versions=[" + JOB + "@v")), first::toString);
     List<String> afterFirst = stageRows(root);
     assertEquals(3, afterFirst.size());
 
-    ChildJvm.Result second = launcher(tmp, job(root));
+    ChildJvm.Result second = launcher(tmp, job(root, "--option", "note=plain"));
     assertEquals(0, second.exitCode(), second::toString);
+    assertTrue(second.stdout().lines().anyMatch(l -> l.startsWith("START job=" + JOB + " env=local")
+        && l.contains(" run_id=") && !l.contains("options=")), "no option dump without --verbose: " + second);
     assertEquals(afterFirst, stageRows(root), "a re-run leaves the same rows");
 
     ChildJvm.Result sql = launcher(tmp, List.of("sql",

@@ -8,12 +8,16 @@ import dev.defilakehouse.common.delta.LakehouseTables;
 import dev.defilakehouse.common.catalog.TableCatalog;
 import dev.defilakehouse.common.spark.SparkSessions;
 import dev.defilakehouse.jobs.JobRegistry;
+import dev.defilakehouse.jobs.Launcher;
 import dev.defilakehouse.jobs.cli.MaskingOutputStream;
 import dev.defilakehouse.jobs.cli.RunFlags;
 import dev.defilakehouse.jobs.cli.UsageException;
+import dev.defilakehouse.local.report.LakehouseReport;
+import dev.defilakehouse.local.report.RunReport;
 import dev.defilakehouse.sandbox.Sandbox;
 import dev.defilakehouse.sandbox.SandboxOptions;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Arrays;
@@ -23,13 +27,13 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code make run}: sandbox up on loopback, every job in DAG order for the interval into ./lakehouse
- * (local[*], the local catalog), sandbox down, then a summary of what was written.
+ * (local[*], the local catalog), sandbox down, then a summary of what was written and the report page.
  */
 public final class LocalPipeline {
   static final String DEFAULT_START = "2024-01-01";
   static final String DEFAULT_END = "2024-01-04";
   static final String USAGE = "usage: bin/lakehouse pipeline [--start 2024-01-01] [--end 2024-01-04] "
-      + "[--lakehouse-root ./lakehouse] [--option sandbox.wallets=300] [--option sandbox.seed=42] [--option k=v ...] [--full-refresh]";
+      + "[--lakehouse-root ./lakehouse] [--option sandbox.wallets=300] [--option sandbox.seed=42] [--option k=v ...] [--full-refresh] [--verbose]";
 
   private LocalPipeline() {}
 
@@ -40,8 +44,10 @@ public final class LocalPipeline {
   static int run(String[] args, PrintStream out, PrintStream err) {
     RunConfig config;
     SandboxOptions sandboxOptions;
+    boolean verbose;
     try {
       RunFlags given = RunFlags.parse(Arrays.asList(args));
+      verbose = given.verbose() || "1".equals(System.getenv("LAKEHOUSE_VERBOSE"));
       if (given.env() != null && !given.env().equals(Env.LOCAL.id())) {
         throw new UsageException("the local pipeline runs --env local only (use spark-submit or Airflow for dev/prod)");
       }
@@ -66,15 +72,26 @@ public final class LocalPipeline {
           config.fullRefresh(), config.repointTables());
       SparkSession spark = SparkSessions.forRun(run);
       try {
-        new PipelineRunner(JobRegistry.standard(), out::println).runAll(spark, run, secrets);
+        new PipelineRunner(JobRegistry.standard(), out::println, verbose).runAll(spark, run, secrets);
         LakehouseTables tables = new LakehouseTables(spark, run.env(), run.lakehouseRoot(), run.runId(), TableCatalog.get());
-        PipelineSummary.print(spark, tables, run.env(), Interval.dateOf(run.interval().end()), out);
+        try {
+          RunReport report = LakehouseReport.read(spark, tables, run.env(), run.lakehouseRoot(),
+              Interval.dateOf(run.interval().end()), Clock.systemUTC());
+          PipelineSummary.print(report, out);
+          out.println("report: " + LakehouseReport.write(spark, run.lakehouseRoot(), report) + "  (open it in a browser)");
+        } catch (RuntimeException e) {
+          if (verbose) {
+            e.printStackTrace(err);
+          }
+          err.println("FAILED report after the pipeline (its tables are written) : " + Launcher.oneLine(e));
+          return 1;
+        }
       } finally {
         spark.stop();
       }
     } catch (PipelineRunner.PipelineFailure e) {
       err.println("FAILED pipeline at job=" + e.job() + " : " + e.getCause().getMessage());
-      if (config.options().containsKey("verbose") || System.getenv("LAKEHOUSE_VERBOSE") != null) {
+      if (verbose) {
         e.printStackTrace(err);
       }
       return 1;

@@ -21,10 +21,17 @@ import org.apache.spark.sql.SparkSession;
 public final class PipelineRunner {
   private final JobRegistry registry;
   private final Consumer<String> announce;
+  private final boolean verbose;
 
   public PipelineRunner(JobRegistry registry, Consumer<String> announce) {
+    this(registry, announce, false);
+  }
+
+  /** {@code verbose}: each job's start line lists its options. */
+  public PipelineRunner(JobRegistry registry, Consumer<String> announce, boolean verbose) {
     this.registry = registry;
     this.announce = announce;
+    this.verbose = verbose;
   }
 
   /** Jobs of the catalog that have no implementation yet (empty when the pipeline is complete). */
@@ -45,7 +52,7 @@ public final class PipelineRunner {
       throw new PipelineFailure("pipeline", new IllegalStateException("catalog jobs without an implementation: " + missing));
     }
     Map<String, JobReport> reports = new LinkedHashMap<>();
-    JobRunner runner = new JobRunner(registry, announce);
+    JobRunner runner = new JobRunner(registry, announce, verbose);
     for (JobSpec job : TableCatalog.get().jobsInDependencyOrder()) {
       try {
         reports.put(job.name(), runner.run(job.name(), config, spark, secrets));

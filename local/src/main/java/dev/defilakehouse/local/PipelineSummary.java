@@ -1,64 +1,63 @@
 package dev.defilakehouse.local;
 
-import dev.defilakehouse.common.catalog.TableCatalog;
-import dev.defilakehouse.common.catalog.TableSpec;
-import dev.defilakehouse.common.config.Env;
-import dev.defilakehouse.common.delta.LakehouseTables;
+import dev.defilakehouse.local.report.RunReport;
+import dev.defilakehouse.local.report.RunReport.FeatureSummary;
+import dev.defilakehouse.local.report.RunReport.RiskyWallet;
+import dev.defilakehouse.local.report.RunReport.TableState;
 import java.io.PrintStream;
-import java.time.LocalDate;
-import java.util.List;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
+import java.util.Locale;
 
-/** What {@code make run} prints at the end: tables, quarantine, and a short feature summary. */
+/** What {@code make run} prints at the end: tables, quarantine, the gate, and a short feature summary. */
 final class PipelineSummary {
+  /** Riskiest wallets on the terminal; the report lists more. */
+  static final int RISKIEST = 5;
+
   private PipelineSummary() {}
 
-  static void print(SparkSession spark, LakehouseTables tables, Env env, LocalDate asOf, PrintStream out) {
+  static void print(RunReport report, PrintStream out) {
     out.println();
     out.println(String.format("%-58s %10s %8s", "table", "rows", "version"));
-    for (TableSpec table : TableCatalog.get().tables()) {
-      if (!tables.exists(table)) {
-        out.println(String.format("%-58s %10s %8s", table.qualifiedName(env), "-", "-"));
-        continue;
-      }
-      long rows = tables.read(table).count();
-      out.println(String.format("%-58s %10d %8d", table.qualifiedName(env), rows, tables.latestVersion(table)));
+    for (TableState t : report.tables()) {
+      out.println(t.exists() ? String.format("%-58s %10d %8d", t.qualifiedName(), t.rows(), t.version())
+          : String.format("%-58s %10s %8s", t.qualifiedName(), "-", "-"));
     }
-    TableSpec quarantine = TableCatalog.get().table("stage.quarantine");
-    long quarantined = tables.exists(quarantine) ? tables.read(quarantine).count() : 0;
+    TableState quarantine = report.tables().stream().filter(t -> t.id().equals("stage.quarantine")).findFirst()
+        .orElseThrow();
     out.println();
-    out.println("quarantined rows: " + quarantined
-        + (quarantined > 0 ? "  (see " + quarantine.qualifiedName(env) + ")" : ""));
+    out.println("quarantined rows: " + quarantine.rows()
+        + (quarantine.rows() > 0 ? "  (see " + quarantine.qualifiedName() + ")" : ""));
+    if (!report.quality().isEmpty()) {
+      long failed = report.quality().stream().filter(c -> !c.passed()).count();
+      out.println("data-quality gate as of " + report.asOf() + ": " + (report.quality().size() - failed) + " of "
+          + report.quality().size() + " checks passed");
+    }
 
-    TableSpec featuresTable = TableCatalog.get().table("analytics.wallet_features");
-    if (tables.exists(featuresTable)) {
-      Dataset<Row> features = tables.read(featuresTable).where("as_of_date = DATE'" + asOf + "'").cache();
-      try {
-        Row stats = features.selectExpr("count(*)", "count_if(risk_factor > 0)", "count_if(risk_factor > 1)",
-            "percentile_approx(risk_factor, array(0.5, 0.9, 0.99))", "max(risk_factor)",
-            "sum(liquidation_count)").head();
-        out.println();
-        out.println("wallet_features as of " + asOf + ": " + stats.getLong(0) + " wallets, "
-            + stats.getLong(1) + " borrowing (risk_factor > 0), " + stats.getLong(2) + " liquidatable (risk_factor > 1), "
-            + stats.get(5) + " liquidations in history");
-        List<Object> q = stats.getList(3);
-        out.println(String.format("risk_factor p50=%s p90=%s p99=%s max=%s", q.get(0), q.get(1), q.get(2), stats.get(4)));
-        out.println("riskiest wallets:");
-        for (Row r : features.orderBy(org.apache.spark.sql.functions.col("risk_factor").desc(),
-            org.apache.spark.sql.functions.col("wallet_address")).limit(5)
-            .select("wallet_address", "risk_factor", "total_collateral_eth", "borrow_amount_sum_eth", "liquidation_count")
-            .collectAsList()) {
-          out.println(String.format("  %s  risk_factor=%.4f  collateral_eth=%.4f  borrowed_eth=%.4f  liquidations=%d",
-              r.getString(0), r.getDouble(1), r.getDouble(2), r.getDouble(3), r.getInt(4)));
-        }
-      } finally {
-        features.unpersist();
+    FeatureSummary f = report.features();
+    if (f != null) {
+      out.println();
+      out.println("wallet_features as of " + report.asOf() + ": " + f.wallets() + " wallets, " + f.withDebt()
+          + " with debt, " + f.aboveWarning() + " above 1/1.2 (health factor below 1.2), " + f.liquidatable()
+          + " liquidatable (risk factor above 1); " + f.liquidationsInHistory() + " liquidations before it");
+      if (f.p50() != null) {
+        out.println(String.format(Locale.ROOT, "risk_factor of the wallets with debt: p50=%.4f p90=%.4f p99=%.4f max=%.4f",
+            f.p50(), f.p90(), f.p99(), f.max()));
       }
     }
-    out.println();
-    out.println("explore: make sql Q=\"select * from " + featuresTable.qualifiedName(env)
-        + " where as_of_date = date'" + asOf + "' order by risk_factor desc limit 20\"");
+    if (!report.riskiest().isEmpty()) {
+      out.println("riskiest wallets (collateral and debt: positions at the " + report.asOf() + " snapshot; "
+          + "borrowed/repaid: the sums of their borrow/repay events before it, not debt):");
+      out.println(String.format("  %-42s %11s %14s %10s %12s %10s %12s", "wallet", "risk_factor", "collateral_eth",
+          "debt_eth", "borrowed_eth", "repaid_eth", "liquidations"));
+      for (RiskyWallet w : report.riskiest().subList(0, Math.min(RISKIEST, report.riskiest().size()))) {
+        out.println(String.format(Locale.ROOT, "  %-42s %11.4f %14.4f %10.4f %12.4f %10.4f %12d", w.wallet(),
+            w.riskFactor(), w.collateralEth(), w.debtEth(), w.borrowedInEventsEth(), w.repaidInEventsEth(),
+            w.liquidations()));
+      }
+    }
+    if (report.asOf() != null) {
+      out.println();
+      out.println("explore: make sql Q=\"select * from db_analytics_" + report.env() + ".wallet_features"
+          + " where as_of_date = date'" + report.asOf() + "' order by risk_factor desc limit 20\"");
+    }
   }
 }

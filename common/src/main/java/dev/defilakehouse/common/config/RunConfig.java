@@ -90,11 +90,16 @@ public record RunConfig(Env env, String lakehouseRoot, Interval interval, Map<St
     return new RunConfig(env, lakehouseRoot, interval, options, runId, refresh, repointTables);
   }
 
-  /** For the start-of-job log line: options whose name looks secret are masked. */
+  /** For the start-of-job log line: where, which interval, which run. */
+  public String describeBriefly() {
+    return "env=" + env.id() + " root=" + lakehouseRoot + " interval=" + interval + " run_id=" + runId
+        + (fullRefresh ? " full_refresh=true" : "") + (repointTables ? " repoint_tables=true" : "");
+  }
+
+  /** {@link #describeBriefly} and the options (--verbose): options whose name looks secret are masked. */
   public String describe() {
     Map<String, String> shown = new TreeMap<>();
     options.forEach((k, v) -> shown.put(k, Secrets.looksSecret(k) ? "***" : v));
-    return "env=" + env.id() + " root=" + lakehouseRoot + " interval=" + interval + " run_id=" + runId
-        + " options=" + shown + (fullRefresh ? " full_refresh=true" : "") + (repointTables ? " repoint_tables=true" : "");
+    return describeBriefly() + " options=" + shown;
   }
 }

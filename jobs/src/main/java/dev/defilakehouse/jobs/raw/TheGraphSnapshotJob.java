@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TheGraphSnapshotJob implements LakehouseJob {
   private static final Logger LOG = LoggerFactory.getLogger(TheGraphSnapshotJob.class);
+  /** Per-day lines, on their own logger so a terminal can leave them out (the SUMMARY adds them up). */
+  private static final Logger DAY_LOG = LoggerFactory.getLogger(TheGraphSnapshotJob.class.getName() + ".day");
 
   private final String name;
   private final SubgraphClient.Entity entity;
@@ -104,6 +106,7 @@ public final class TheGraphSnapshotJob implements LakehouseJob {
       }
       AtomicLong pages = new AtomicLong();
       List<Row> rows = new ArrayList<>();
+      FetchProgress progress = FetchProgress.ofUnits(name, units.size());
       int threads = http.settings().maxConcurrency();
       // look ahead 2 x threads whole protocol snapshots however finely they are sliced (memory stays as unsliced)
       FetchAhead.forEachInOrder(name, units, threads, 2 * threads * slices.size(), unit -> {
@@ -112,16 +115,16 @@ public final class TheGraphSnapshotJob implements LakehouseJob {
         if (unit.slice().equals(slices.get(0))) {
           client.requireIndexed(block.number(), unit.date().toString());
         }
-        FetchProgress progress = new FetchProgress(client.protocol() + " " + entity.field() + " of " + unit.date()
+        FetchProgress fetch = progress.unit(client.protocol() + " " + entity.field() + " of " + unit.date()
             + " at block " + block.number() + (slices.size() == 1 ? "" : " in " + unit.slice()));
         Timestamp ingestedAt = Timestamp.from(Instant.now());
         List<Row> fetched = new ArrayList<>();
-        for (SubgraphClient.Record r : client.fetchSlice(entity, block.number(), unit.slice(), progress::page)) {
+        for (SubgraphClient.Record r : client.fetchSlice(entity, block.number(), unit.slice(), fetch::page)) {
           fetched.add(RowFactory.create(client.protocol(), Date.valueOf(unit.date()), block.number(), block.timestamp(),
               r.id(), r.payload(), r.request(), ingestedAt, config.runId()));
         }
-        progress.done();
-        pages.addAndGet(progress.pages());
+        fetch.done();
+        pages.addAndGet(fetch.pages());
         return fetched;
       }, (unit, fetched) -> {
         rows.addAll(fetched);
@@ -131,13 +134,14 @@ public final class TheGraphSnapshotJob implements LakehouseJob {
         LocalDate date = unit.date();
         long version = ctx.tables().replaceWhere(table, RawRows.frame(ctx.spark(), rows, RawRows.snapshot(idColumn)),
             "snapshot_date = DATE'" + date + "'");
-        LOG.info("{}: committed {} rows of snapshot {} (block {}) as version {}", name, rows.size(), date,
+        DAY_LOG.info("{}: committed {} rows of snapshot {} (block {}) as version {}", name, rows.size(), date,
             blocks.get(date).number(), version);
         ctx.report().addRead(rows.size());
         ctx.report().addWritten(rows.size());
         ctx.report().committed(table.id(), version);
         rows.clear();
       });
+      progress.done();
       ctx.report().metric("pages", pages.get());
       http.stats().publish(ctx.report());
     }

@@ -34,15 +34,17 @@ public final class TransposeDailyBlocksJob implements LakehouseJob {
     List<LocalDate> days = days(config.interval());
     try (SourceHttp http = SourceClients.transposeHttp(config, ctx.secrets())) {
       TransposeClient client = SourceClients.transpose(config, ctx.secrets(), http);
-      FetchProgress progress = new FetchProgress("first blocks of " + days.get(0) + ".." + days.get(days.size() - 1));
+      FetchProgress progress = FetchProgress.ofUnits(NAME, days.size());
       Timestamp ingestedAt = Timestamp.from(Instant.now());
       List<Row> rows = new ArrayList<>();
       // one request per day, overlapped on http.max_concurrency threads; rows stay in day order
       FetchAhead.forEachInOrder(NAME, days, http.settings().maxConcurrency(), day -> {
+        FetchProgress fetch = progress.unit("first block of " + day);
         TransposeClient.Row block = client.firstBlockOfDay(day).orElseThrow(() -> new IllegalStateException(
             "Transpose has no Ethereum block on " + day + " (UTC) yet: run this job again once the chain has"
                 + " passed " + day + "T00:00:00Z"));
-        progress.page(1);
+        fetch.page(1);
+        fetch.done();
         return block;
       }, (day, block) -> rows.add(RowFactory.create(Date.valueOf(day),
           JsonText.longValue(block.fields(), "block_number"),

@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class TransposeEventsJob implements LakehouseJob {
   public static final List<String> KINDS = SourceClients.EVENT_KINDS;
   private static final Logger LOG = LoggerFactory.getLogger(TransposeEventsJob.class);
+  /** Per-day lines, on their own logger so a terminal can leave them out (the SUMMARY adds them up). */
+  private static final Logger DAY_LOG = LoggerFactory.getLogger(TransposeEventsJob.class.getName() + ".day");
 
   private final String kind;
 
@@ -78,19 +80,20 @@ public final class TransposeEventsJob implements LakehouseJob {
         }
       }
       List<TransposeClient.Row> dayRows = new ArrayList<>();
+      FetchProgress progress = FetchProgress.ofUnits(name(), units.size());
       int threads = http.settings().maxConcurrency();
       // look ahead 2 x threads whole days however finely they are sliced
       FetchAhead.forEachInOrder(name(), units, threads, 2 * threads * slices, slice -> {
-        FetchProgress progress = new FetchProgress(kind + " events of " + slice.day()
+        FetchProgress unit = progress.unit(kind + " events of " + slice.day()
             + (slices == 1 ? "" : " from " + slice.start() + " to " + slice.end()));
         // the first slice of a day also counts the day's events per category: one request that
         // shows a category this job does not read instead of reading zero rows unawares
         Map<String, Long> counts = slice.index() == 0 ? client.categoryCounts(protocols,
             Interval.startOfDay(slice.day()), Interval.startOfDay(slice.day().plusDays(1))) : null;
         List<TransposeClient.Row> fetched = client.lendingEvents(categories, known, kind.equals("liquidation"),
-            protocols, slice.start(), slice.end(), progress::page);
-        progress.done();
-        pages.addAndGet(progress.pages());
+            protocols, slice.start(), slice.end(), unit::page);
+        unit.done();
+        pages.addAndGet(unit.pages());
         return new Fetched(fetched, counts);
       }, (slice, fetched) -> {
         dayRows.addAll(fetched.rows());
@@ -104,12 +107,13 @@ public final class TransposeEventsJob implements LakehouseJob {
         census.fetched(day, dayRows.size());
         long version = ctx.tables().replaceWhere(table, RawRows.frame(ctx.spark(), rows(day, dayRows, config),
             RawRows.EVENTS), "block_date = DATE'" + day + "'");
-        LOG.info("{}: committed {} rows of {} as version {}", name(), dayRows.size(), day, version);
+        DAY_LOG.info("{}: committed {} rows of {} as version {}", name(), dayRows.size(), day, version);
         ctx.report().addRead(dayRows.size());
         ctx.report().addWritten(dayRows.size());
         ctx.report().committed(table.id(), version);
         dayRows.clear();
       });
+      progress.done();
       ctx.report().metric("pages", pages.get());
       census.publish(ctx.report());
       http.stats().publish(ctx.report());

@@ -39,6 +39,8 @@ import org.slf4j.LoggerFactory;
  */
 final class StageJob implements LakehouseJob {
   private static final Logger LOG = LoggerFactory.getLogger(StageJob.class);
+  /** Per-day lines, on their own logger so a terminal can leave them out (the SUMMARY adds them up). */
+  private static final Logger DAY_LOG = LoggerFactory.getLogger(StageJob.class.getName() + ".day");
   static final String QUARANTINE = "stage.quarantine";
   static final String CHUNK_DAYS_OPTION = "stage.chunk_days";
   static final int DEFAULT_CHUNK_DAYS = 31;
@@ -165,7 +167,7 @@ final class StageJob implements LakehouseJob {
       TableSpec quarantine = ctx.table(QUARANTINE);
       report.committed(QUARANTINE, tables.replaceWhere(quarantine, result.quarantineRows(stageTable, runId),
           "source_table = '" + stageTable + "' AND record_date >= DATE'" + first + "' AND record_date <= DATE'" + last + "'"));
-      byDate.forEach((date, c) -> LOG.info("{} {}={}: raw={} stage={} quarantined={} collapsed_duplicates={} rules={}",
+      byDate.forEach((date, c) -> DAY_LOG.info("{} {}={}: raw={} stage={} quarantined={} collapsed_duplicates={} rules={}",
           stageTable, span.partitionColumn, date, c.rawRows(), c.stageRows(), c.quarantinedRows(),
           c.collapsedDuplicates(), c.ruleCounts()));
       if (byDate.isEmpty()) {

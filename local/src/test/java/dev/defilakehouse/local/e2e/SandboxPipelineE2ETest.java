@@ -20,6 +20,12 @@ import dev.defilakehouse.jobs.JobRegistry;
 import dev.defilakehouse.jobs.JobRunner;
 import dev.defilakehouse.local.PipelineRunner;
 import dev.defilakehouse.local.SandboxSources;
+import dev.defilakehouse.local.report.HeadlessChromium;
+import dev.defilakehouse.local.report.LakehouseReport;
+import dev.defilakehouse.local.report.ReportInBrowser;
+import dev.defilakehouse.local.report.ReportPage;
+import dev.defilakehouse.local.report.RunReport;
+import dev.defilakehouse.local.report.SampleReport;
 import dev.defilakehouse.sandbox.EventKind;
 import dev.defilakehouse.sandbox.LendingEvent;
 import dev.defilakehouse.sandbox.Market;
@@ -29,8 +35,10 @@ import dev.defilakehouse.sandbox.SandboxOptions;
 import dev.defilakehouse.sandbox.Simulation;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -438,6 +446,58 @@ class SandboxPipelineE2ETest {
       valued.select("event_id").collectAsList().forEach(r -> actual.add(r.getString(0)));
       assertEquals(expected, actual, "every liquidation read, whatever the literal");
       assertEquals(0, valued.where("category <> 'liquidation'").count(), "stage normalises the literal");
+    }
+  }
+
+  // ---- the run report ------------------------------------------------------------------------
+
+  @Test
+  @Order(8)
+  void theRunReportAgreesWithTheSimulationAndItsPageDrawsInChromium() throws Exception {
+    RunReport report = LakehouseReport.read(spark, tables, Env.LOCAL, root.toString(), END,
+        Clock.fixed(Instant.parse("2024-01-05T00:00:00Z"), ZoneOffset.UTC));
+    for (RunReport.TableState t : report.tables()) {
+      assertTrue(t.exists() && t.version() >= 0, t.id());
+      if (t.operation().startsWith("CREATE")) {
+        assertNull(t.runId(), t.id() + ": creating a table records no run"); // the quarantine, empty here
+      } else {
+        assertEquals("e2e-2", t.runId(), t.id() + ": the re-run wrote every table last");
+      }
+    }
+    Map<String, Long> liquidations = new TreeMap<>();
+    sim.liquidations().stream().filter(SandboxPipelineE2ETest::inInterval).forEach(e -> liquidations.merge(
+        Interval.dateOf(e.timestamp()) + "/" + e.protocol().id(), 1L, Long::sum));
+    assertEquals(liquidations, report.liquidations().stream().collect(Collectors.toMap(
+        l -> l.day() + "/" + l.protocol(), RunReport.LiquidationDay::events, Long::sum, TreeMap::new)));
+    assertFalse(report.riskiest().isEmpty());
+    for (RunReport.RiskyWallet w : report.riskiest()) {
+      // debt at the as-of snapshot, straight from the simulation's positions: not the borrow events
+      double debt = 0;
+      for (String p : sim.protocols()) {
+        long block = sim.firstBlockOfDay(END);
+        for (Position pos : sim.positionsAt(p, block, w.wallet())) {
+          if (pos.side().equals("BORROWER")) {
+            debt += pos.balance().doubleValue() / Math.pow(10, pos.market().inputTokenDecimals())
+                * relativeToEth(p, pos.market().inputTokenAddress(), block);
+          }
+        }
+      }
+      assertEquals(debt, w.debtEth(), 1e-9 * Math.max(1, debt), w.wallet());
+    }
+    assertEquals(report.riskiest().size(), report.wallets().size(), "a page per wallet of the list");
+
+    Path page = Path.of(LakehouseReport.write(spark, root.toString(), report));
+    assertTrue(page.startsWith(root.resolve(LakehouseReport.REPORTS_DIR)), page.toString());
+    Path sample = Files.writeString(root.resolve("sample-report.html"), ReportPage.render(SampleReport.build()));
+    try (HeadlessChromium chromium = HeadlessChromium.start()) {
+      HeadlessChromium.Tab tab = chromium.tab();
+      List<String> drawn = ReportInBrowser.check(tab, page, "pipeline");
+      assertTrue(drawn.containsAll(List.of("risk-histogram", "risk-share", "liquidations", "rows-raw", "rows-stage",
+          "rows-analytics")), drawn.toString());
+      // every kind of section, and data that tries to run as script
+      drawn = ReportInBrowser.check(tab, sample, "sample");
+      assertTrue(drawn.contains("quarantine"), drawn.toString());
+      assertTrue(tab.evaluate("window.pwned === undefined").asBoolean(), "a check's message ran as script");
     }
   }
 
